@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error("atlas-policy: not implemented yet");
+process.exit(2);
