@@ -105,7 +105,7 @@ cache cap. Included once, from the ConfigMap, which every install renders.
 {{- fail (printf "ephemeral-storage budget: cache.tmpSize (%s) exceeds resources.limits.ephemeral-storage (%s); raise the limit or shrink /tmp" .Values.cache.tmpSize $limit) -}}
 {{- end -}}
 {{- if gt (float64 .Values.cache.maxDiskBytes) (float64 (include "bijux-atlas.bytes" .Values.nodeLocalSsdProfile.size)) -}}
-{{- fail (printf "cache.maxDiskBytes (%v) exceeds nodeLocalSsdProfile.size (%s): the server would fill the volume before its own cap" .Values.cache.maxDiskBytes .Values.nodeLocalSsdProfile.size) -}}
+{{- fail (printf "cache.maxDiskBytes (%d) exceeds nodeLocalSsdProfile.size (%s): the server would fill the volume before its own cap" (int64 .Values.cache.maxDiskBytes) .Values.nodeLocalSsdProfile.size) -}}
 {{- end -}}
 {{- else -}}
 {{- $cacheBytes := float64 (include "bijux-atlas.bytes" .Values.cache.diskSize) -}}
@@ -113,7 +113,7 @@ cache cap. Included once, from the ConfigMap, which every install renders.
 {{- fail (printf "ephemeral-storage budget: cache.diskSize (%s) + cache.tmpSize (%s) exceed resources.limits.ephemeral-storage (%s); the emptyDir size limits must fit within the container's ephemeral-storage limit" .Values.cache.diskSize .Values.cache.tmpSize $limit) -}}
 {{- end -}}
 {{- if gt (float64 .Values.cache.maxDiskBytes) $cacheBytes -}}
-{{- fail (printf "cache.maxDiskBytes (%v) exceeds cache.diskSize (%s): kubelet would evict the pod before the server's own cap is reached" .Values.cache.maxDiskBytes .Values.cache.diskSize) -}}
+{{- fail (printf "cache.maxDiskBytes (%d) exceeds cache.diskSize (%s): kubelet would evict the pod before the server's own cap is reached" (int64 .Values.cache.maxDiskBytes) .Values.cache.diskSize) -}}
 {{- end -}}
 {{- end -}}
 {{- if and .Values.store.credentials.create .Values.store.credentials.existingSecret -}}
