@@ -1,3 +1,7 @@
 #!/usr/bin/env node
-console.error("atlas-policy: not implemented yet");
-process.exit(2);
+// The checker is TypeScript; run it through ts-node (transpile only) so it works right after `npm ci`.
+"use strict";
+const path = require("path");
+require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "..", "tsconfig.json") });
+const { main } = require("../src/cli");
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,32 @@
+import { atlasPodTemplateOf, containersOf, NamedContainer, PodTemplate } from "./pods";
+import type { K8sObject, ObjectRule, RuleContext, Violation } from "./types";
+
+type PodCheck = (pod: PodTemplate, object: K8sObject, context: RuleContext) => string[];
+
+/**
+ * A rule over atlas pod templates: the check sees the pod template of every pod-bearing kind
+ * (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, Rollout) labelled as atlas.
+ */
+export function podRule(meta: Omit<ObjectRule, "scope" | "check">, check: PodCheck): ObjectRule {
+  return {
+    ...meta,
+    scope: "object",
+    check(object: K8sObject, context: RuleContext): Violation[] {
+      const pod = atlasPodTemplateOf(object);
+      return pod ? check(pod, object, context).map((message) => ({ message })) : [];
+    },
+  };
+}
+
+/** Container-level check, applied to init, regular and ephemeral containers. */
+export function eachContainer(pod: PodTemplate, check: (c: NamedContainer) => string | string[] | undefined): string[] {
+  return containersOf(pod.spec).flatMap((c) => {
+    const r = check(c);
+    return r === undefined ? [] : Array.isArray(r) ? r : [r];
+  });
+}
+
+/** Windows pods are exempt from the Linux-only restricted controls. */
+export function isWindows(pod: PodTemplate): boolean {
+  return pod.spec?.os?.name === "windows";
+}

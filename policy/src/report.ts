@@ -1,0 +1,47 @@
+import { counts, Finding } from "./engine";
+import type { SourcedObject } from "./load";
+
+export interface JsonFinding {
+  policy: string;
+  enforcement: string;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  file: string;
+  message: string;
+}
+
+/** --json: one entry per finding; exempted findings carry enforcement "exempted" and the reason. */
+export function toJson(findings: Finding[], sources: Map<object, SourcedObject>): JsonFinding[] {
+  return findings.map((f) => ({
+    policy: f.policy,
+    enforcement: f.exemptedBecause ? "exempted" : f.enforcement,
+    apiVersion: f.object.apiVersion ?? "",
+    kind: f.object.kind ?? "",
+    namespace: f.object.metadata?.namespace ?? "",
+    name: f.object.metadata?.name ?? "",
+    file: sources.get(f.object)?.file ?? "",
+    message: f.exemptedBecause ? `${f.message} (exempted: ${f.exemptedBecause})` : f.message,
+  }));
+}
+
+/** Human-readable report, grouped by object, with a closing summary. */
+export function toText(findings: Finding[], sources: Map<object, SourcedObject>, checked: number): string {
+  const groups = new Map<object, Finding[]>();
+  for (const f of findings) groups.set(f.object, [...(groups.get(f.object) ?? []), f]);
+  const lines: string[] = [];
+  for (const [object, fs] of groups) {
+    const o = object as Finding["object"];
+    const src = sources.get(object);
+    lines.push(`${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name ?? "?"}${src ? `  (${src.file}:${src.line})` : ""}`);
+    for (const f of fs) {
+      const tag = f.exemptedBecause ? "exempted " : f.enforcement === "mandatory" ? "MANDATORY" : "advisory ";
+      lines.push(`  [${tag}] ${f.policy}: ${f.message}${f.exemptedBecause ? ` -- exempted: ${f.exemptedBecause}` : ""}`);
+    }
+    lines.push("");
+  }
+  const c = counts(findings);
+  lines.push(`${checked} object(s) checked: ${c.mandatory} mandatory violation(s), ${c.advisory} advisory, ${c.exempted} exempted.`);
+  return lines.join("\n");
+}

@@ -1,0 +1,20 @@
+import { containersOf, where } from "../pods";
+import { podRule } from "../podRule";
+
+const required = ["cpu", "memory", "ephemeral-storage"];
+
+export default podRule(
+  {
+    name: "atlas-resources",
+    description: "Every container requests and limits cpu, memory and ephemeral-storage.",
+    clause: "Filesystem strategy: requests/limits include ephemeral-storage; Requests/Limits and Tuning",
+    enforcement: "mandatory",
+  },
+  // Ephemeral (debug) containers cannot carry resources, so they are not asked to.
+  (pod) =>
+    containersOf(pod.spec, { ephemeral: false }).flatMap((c) =>
+      ["requests", "limits"].flatMap((kind) =>
+        required.filter((r) => c.container.resources?.[kind]?.[r] === undefined || c.container.resources[kind][r] === "").map((r) => `${where(c)}: resources.${kind}.${r} is not set`),
+      ),
+    ),
+);

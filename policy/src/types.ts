@@ -1,0 +1,45 @@
+/** A plain Kubernetes object, as YAML or a Pulumi resource's properties carry it. */
+export interface K8sObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: any;
+}
+
+export type Enforcement = "mandatory" | "advisory" | "disabled";
+
+/** One broken clause on one object. */
+export interface Violation {
+  message: string;
+}
+
+/** What a rule may know besides the object: the whole set of objects being checked. */
+export interface RuleContext {
+  objects: readonly K8sObject[];
+  /** Argo Rollouts CRDs are installed outside this set (platform add-on). */
+  rolloutCrdsPreinstalled: boolean;
+}
+
+interface RuleBase {
+  /** Policy name, stable: used in reports, pack config and exemptions. */
+  name: string;
+  description: string;
+  /** The contract clause (or standard) this rule enforces. */
+  clause: string;
+  enforcement: Exclude<Enforcement, "disabled">;
+}
+
+/** Checks one object at a time (pod-bearing objects, ConfigMaps, ...). */
+export interface ObjectRule extends RuleBase {
+  scope: "object";
+  check(object: K8sObject, context: RuleContext): Violation[];
+}
+
+/** Checks the whole set (egress across NetworkPolicies, HPA/PDB coverage, CRD presence). */
+export interface SetRule extends RuleBase {
+  scope: "set";
+  /** Violations, each attributed to the object it concerns. */
+  check(context: RuleContext): { object: K8sObject; violation: Violation }[];
+}
+
+export type Rule = ObjectRule | SetRule;
