@@ -52,7 +52,8 @@ export function parseObjects(text: string, file: string): SourcedObject[] {
       throw new InputError(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}: YAML parse error: ${err.message.split("\n")[0]}`);
     }
     const value = doc.toJS();
-    const line = doc.range ? lineCounter.linePos(doc.range[0]).line : 1;
+    const start = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? doc.range?.[0];
+    const line = start !== undefined ? lineCounter.linePos(start).line : 1;
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
       throw new InputError(`${file}:${line}: document ${i + 1} is not a Kubernetes object (it needs apiVersion and kind)`);
