@@ -1,23 +1,23 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageConfig } from "../config/schema";
+import type { ClusterRegistry } from "./atlasCluster";
 import { dockerfilePath, fromProject } from "./paths";
 
 export interface AtlasImageArgs {
-  /** Build from source, or a pinned reference. Already validated. */
+  /** build (from a bijux-atlas checkout) or pinned (a given digest reference), validated. Required. */
   image: ImageConfig;
-  /** Registry reachable from the cluster (the kind cluster's local registry); used when the build config names no repository. */
-  registry?: pulumi.Input<string>;
-  /** Tag of built images. Default "dev". */
-  tag?: string;
+  /** Registry the cluster pulls from, where a build without image.repository is pushed (the kind registry), and what must exist before a push. Default: none. */
+  registry?: ClusterRegistry;
 }
 
 /**
- * The server image, as a reference by digest: built from a bijux-atlas checkout with
- * docker/Dockerfile and pushed where the cluster pulls from, or a given pinned reference.
+ * The server image as a reference by digest. `build` runs docker/Dockerfile against a bijux-atlas
+ * checkout and pushes the result where the cluster pulls from, so the registry's digest is what
+ * gets deployed; `pinned` declares nothing and passes the given reference through.
  */
 export class AtlasImage extends pulumi.ComponentResource {
-  /** repository@sha256:... of the image the chart deploys. */
+  /** repository[:tag]@sha256:<digest> of the image the chart deploys. */
   public readonly ref: pulumi.Output<string>;
   /** Whether this stack builds the image. */
   public readonly built: boolean;
@@ -29,25 +29,27 @@ export class AtlasImage extends pulumi.ComponentResource {
       this.built = false;
       this.ref = pulumi.output(image.ref);
     } else {
-      const repository = image.repository ?? (args.registry ? pulumi.interpolate`${args.registry}/bijux-atlas` : undefined);
-      if (!repository) throw new pulumi.RunError("atlas:image: source build needs image.repository or a cluster target with a registry (kind)");
-      const built = new docker.Image(
+      const repository = image.repository ?? (args.registry && `${args.registry.host}/bijux-atlas`);
+      if (!repository) {
+        throw new pulumi.RunError(`${name}: a built image needs atlas:image.repository (only the kind target provides a registry)`);
+      }
+      const build = new docker.Image(
         `${name}-build`,
         {
-          imageName: pulumi.interpolate`${repository}:${args.tag ?? "dev"}`,
+          imageName: `${repository}:${image.tag}`,
           build: {
             context: fromProject(image.context),
             dockerfile: dockerfilePath,
             platform: image.platform,
             args: image.buildArgs,
-            cacheFrom: image.cacheFrom.length ? { images: image.cacheFrom } : undefined,
+            cacheFrom: image.cacheFrom.length > 0 ? { images: image.cacheFrom } : undefined,
           },
         },
-        { parent: this },
+        { parent: this, dependsOn: image.repository === undefined ? (args.registry?.ready ?? []) : [] },
       );
       this.built = true;
-      // repoDigest is repository@sha256:..., the reference the nodes resolve.
-      this.ref = built.repoDigest;
+      // repoDigest (repository@sha256:...) is the pushed manifest: what nodes resolve, unlike the local image ID.
+      this.ref = build.repoDigest;
     }
     this.registerOutputs({ ref: this.ref, built: this.built });
   }

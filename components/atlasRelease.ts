@@ -1,84 +1,81 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
+import type { StoreCredentials } from "../config/load";
 import type { StackConfig } from "../config/schema";
-import { atlasChartValues, profileValuesFiles } from "./chartValues";
 import { atlasChartDir } from "./paths";
+import { atlasChartValues, atlasFullname, splitImageRef } from "./releaseValues";
 
 export interface AtlasReleaseArgs {
-  /** The validated stack config (profile, server, cache, egress, rollout, ...). */
+  /** The validated stack config the chart values are computed from. Required. */
   config: StackConfig;
-  /** Image reference by digest (from AtlasImage). */
+  /** The server image pinned by digest: repository[:tag]@sha256:<hex>. Required. */
   imageRef: pulumi.Input<string>;
-  /** Store credentials as secrets; rendered into the chart's Secret. Default none. */
-  storeCredentials?: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
-  /** Provider of the target cluster. */
+  /** Store keys as secret Outputs; the chart then creates the Secret from them. Default: none (existingSecret or no credentials). */
+  credentials?: StoreCredentials;
+  /** Keep all chart values secret, because a key they derive from was set as a secret. Default false. */
+  secretValues?: boolean;
+  /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
+  /** What the chart's objects need first: add-ons whose CRDs and APIs they use, SSD volumes. Default: none. */
+  requires?: pulumi.Resource[];
 }
 
+/** Pod Security admission at "restricted" (the newest version's controls) for enforce, audit and warn. */
+export const restrictedNamespaceLabels: Record<string, string> = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/enforce-version": "latest",
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/audit-version": "latest",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/warn-version": "latest",
+};
+
 /**
- * The atlas Helm chart as a `kubernetes.helm.sh/v4.Chart` (every rendered object is its own
- * resource: per-object diffs in previews, and CrossGuard sees each one), in a namespace whose
- * Pod Security admission enforces "restricted".
+ * The atlas deployment: its namespace (Pod Security "restricted") and charts/bijux-atlas as a
+ * helm v4 Chart, so every rendered object is a Pulumi resource that previews diff and policies
+ * see. The values come from the stack config; credentials stay secret Outputs.
  */
 export class AtlasRelease extends pulumi.ComponentResource {
-  /** Namespace of the release. */
+  /** The release namespace. */
   public readonly namespace: pulumi.Output<string>;
-  /** Name of the server Service. */
+  /** The Service (and workload) name. */
   public readonly serviceName: string;
-  /** In-cluster URL of the server. */
-  public readonly url: pulumi.Output<string>;
-  /** The values handed to the chart (secret when they carry store credentials). */
-  public readonly chartValues: pulumi.Output<Record<string, any>>;
+  /** The in-cluster URL of the Service. */
+  public readonly url: string;
+  /** The chart component; its children are the atlas objects. */
+  public readonly chart: k8s.helm.v4.Chart;
 
   constructor(name: string, args: AtlasReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bijux:atlas:AtlasRelease", name, {}, opts);
     const { config } = args;
 
-    const ns = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      {
-        metadata: {
-          name: config.namespace,
-          labels: {
-            "app.kubernetes.io/part-of": "bijux-atlas",
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/audit": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      },
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: config.release.namespace, labels: { "app.kubernetes.io/part-of": "bijux-atlas", ...restrictedNamespaceLabels } } },
       { parent: this, provider: args.provider },
     );
 
-    const creds = args.storeCredentials;
-    const values = pulumi
-      .all([args.imageRef, creds?.accessKey, creds?.secretKey])
-      .apply(([ref, accessKey, secretKey]) =>
-        atlasChartValues(config, ref, accessKey !== undefined && secretKey !== undefined ? { accessKey, secretKey } : undefined),
-      );
-    // Already secret when the credentials are (secretness propagates through all/apply); made explicit
-    // so the values stay secret even if the credentials arrive as plain Inputs.
-    this.chartValues = creds ? values.apply((v) => pulumi.secret(v)).apply((v) => v as Record<string, any>) : values;
+    const image = pulumi.output(args.imageRef).apply(splitImageRef);
+    const values = atlasChartValues(config, {
+      image: { repository: image.repository, tag: image.tag, digest: image.digest },
+      credentials: args.credentials,
+      monitoringNamespace: config.monitoring.namespace,
+    });
 
-    new k8s.helm.v4.Chart(
+    this.chart = new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
         chart: atlasChartDir,
-        name: config.releaseName,
-        namespace: ns.metadata.name,
-        valueYamlFiles: profileValuesFiles[config.profile].map((f) => new pulumi.asset.FileAsset(path.join(atlasChartDir, f))),
-        values: this.chartValues,
+        name: config.release.name,
+        namespace: namespace.metadata.name,
+        values: args.secretValues ? pulumi.secret(values) : values,
       },
-      { parent: this, provider: args.provider, dependsOn: [ns] },
+      { parent: this, provider: args.provider, dependsOn: [namespace, ...(args.requires ?? [])] },
     );
 
-    // Same naming rule as the chart's fullname helper.
-    const fullname = config.releaseName.includes("bijux-atlas") ? config.releaseName : `${config.releaseName}-bijux-atlas`;
-    this.serviceName = fullname;
-    this.namespace = ns.metadata.name;
-    this.url = pulumi.interpolate`http://${fullname}.${ns.metadata.name}.svc:8080`;
+    this.namespace = namespace.metadata.name;
+    this.serviceName = atlasFullname(config.release.name);
+    this.url = `http://${this.serviceName}.${config.release.namespace}.svc:${config.server.port}`;
     this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, url: this.url });
   }
 }

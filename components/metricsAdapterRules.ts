@@ -1,26 +1,26 @@
-/** The custom metrics the atlas HPA scales on, exactly as the chart's HPA names them. */
+/**
+ * The custom metrics the atlas HPA scales on. The chart's HPA asks custom.metrics.k8s.io for
+ * Pods metrics under exactly these names; the adapter rules below serve them.
+ */
 export const atlasPodMetrics = ["bijux_http_request_latency_p95_seconds", "bijux_inflight_heavy_queries"] as const;
 
-const podResources = { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } };
+/** How each metric aggregates the series of one pod (several series per pod, e.g. per route). */
+const aggregation: Record<(typeof atlasPodMetrics)[number], string> = {
+  // The slowest route's p95 is what the pod's latency target guards.
+  bijux_http_request_latency_p95_seconds: "max",
+  // Heavy queries in flight add up across series.
+  bijux_inflight_heavy_queries: "sum",
+};
 
 /**
- * prometheus-adapter rules exposing the atlas Pods metrics on custom.metrics.k8s.io:
- * the p95 latency from the server's request-duration histogram, and the in-flight heavy
- * query gauge as is.
+ * prometheus-adapter rules: each atlas series the server exports, scoped to its namespace and
+ * pod, exposed as a Pods metric of the same name.
  */
 export function atlasAdapterRules(): Record<string, unknown>[] {
-  return [
-    {
-      seriesQuery: 'bijux_http_request_duration_seconds_bucket{namespace!="",pod!=""}',
-      resources: podResources,
-      name: { matches: "^bijux_http_request_duration_seconds_bucket$", as: atlasPodMetrics[0] },
-      metricsQuery: "histogram_quantile(0.95, sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (le, <<.GroupBy>>))",
-    },
-    {
-      seriesQuery: 'bijux_inflight_heavy_queries{namespace!="",pod!=""}',
-      resources: podResources,
-      name: { matches: "^bijux_inflight_heavy_queries$", as: atlasPodMetrics[1] },
-      metricsQuery: "sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
-    },
-  ];
+  return atlasPodMetrics.map((metric) => ({
+    seriesQuery: `${metric}{namespace!="",pod!=""}`,
+    resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
+    name: { matches: `^${metric}$`, as: metric },
+    metricsQuery: `${aggregation[metric]}(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)`,
+  }));
 }

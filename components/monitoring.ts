@@ -1,59 +1,66 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AddonsConfig } from "../config/schema";
+import type { AddonMode, StackConfig } from "../config/schema";
 import { addonNamespace } from "./addonNamespace";
 import { chartArgs, describeSource } from "./chartSource";
+import { mergeValues } from "./mergeValues";
 
-/** fullnameOverride of kube-prometheus-stack, so the Prometheus Service name is known. */
-export const prometheusFullname = "atlas-kps";
+/** fullnameOverride of kube-prometheus-stack, which fixes the Prometheus Service name. */
+export const prometheusFullname = "kps";
 
 export interface MonitoringArgs {
-  /** install | external | preinstalled | disabled, namespace, chart source, external URL. Already validated. */
-  config: AddonsConfig["monitoring"];
-  /** Provider of the target cluster. */
+  /** Mode (install or preinstalled), namespace, Prometheus URL, chart source and extra values, validated. Required. */
+  config: StackConfig["monitoring"];
+  /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
 
 /**
- * Prometheus Operator CRDs and a Prometheus (kube-prometheus-stack, pinned), or an existing
- * Prometheus by URL. The atlas ServiceMonitor needs the CRDs; the metrics adapter needs the URL.
+ * The Prometheus Operator CRDs and a Prometheus that scrapes every ServiceMonitor, from
+ * kube-prometheus-stack (pinned); or, when preinstalled, the platform's Prometheus by URL.
  */
 export class Monitoring extends pulumi.ComponentResource {
-  /** Whether this stack installs kube-prometheus-stack. */
-  public readonly installed: boolean;
-  /** Whether the Prometheus Operator CRDs are available to the stack. */
-  public readonly crdsAvailable: boolean;
-  /** URL of the Prometheus the metrics adapter queries (undefined when unknown). */
+  /** install or preinstalled. */
+  public readonly mode: AddonMode;
+  /** Namespace of Prometheus (atlas pods accept scrapes from it). */
+  public readonly namespace: string;
+  /** URL of the Prometheus the metrics adapter queries; undefined for a preinstalled one given no URL. */
   public readonly prometheusUrl?: string;
-  /** Chart origin, for outputs. */
-  public readonly source: string;
+  /** Where the chart comes (or, when preinstalled, would come) from. */
+  public readonly chartSource: string;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bijux:atlas:Monitoring", name, {}, opts);
-    const { mode, namespace } = args.config;
-    this.installed = mode === "install";
-    this.crdsAvailable = mode !== "disabled";
-    this.source = describeSource(args.config.chart);
+    const { mode, namespace, chart, values } = args.config;
+    this.mode = mode;
+    this.namespace = namespace;
+    this.chartSource = describeSource(chart);
     this.prometheusUrl = mode === "install" ? `http://${prometheusFullname}-prometheus.${namespace}.svc:9090` : args.config.prometheusUrl;
-    if (this.installed) {
+    if (mode === "install") {
       const ns = addonNamespace(name, namespace, this, args.provider);
-      new k8s.helm.v4.Chart(
-        `${name}-chart`,
-        {
-          ...chartArgs(args.config.chart),
-          name: "kube-prometheus-stack",
-          namespace: ns.metadata.name,
-          values: {
-            fullnameOverride: prometheusFullname,
-            grafana: { enabled: false },
-            alertmanager: { enabled: false },
-            // Select ServiceMonitors from every namespace, not only those labelled for this release.
-            prometheus: { prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false } },
+      const base = {
+        fullnameOverride: prometheusFullname,
+        grafana: { enabled: false },
+        alertmanager: { enabled: false },
+        // node-exporter needs host namespaces, which the namespace's Pod Security level refuses.
+        nodeExporter: { enabled: false },
+        // Its TLS certificates come from Helm hook Jobs, which a helm v4 Chart does not run.
+        prometheusOperator: { admissionWebhooks: { enabled: false }, tls: { enabled: false } },
+        // Select ServiceMonitors in every namespace, not only those labelled for this release.
+        prometheus: {
+          prometheusSpec: {
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
           },
         },
+      };
+      new k8s.helm.v4.Chart(
+        `${name}-chart`,
+        { ...chartArgs(chart), name: "kube-prometheus-stack", namespace: ns.metadata.name, values: mergeValues(base, values) },
         { parent: this, provider: args.provider, dependsOn: [ns] },
       );
     }
-    this.registerOutputs({ installed: this.installed, prometheusUrl: this.prometheusUrl, source: this.source });
+    this.registerOutputs({ mode: this.mode, namespace: this.namespace, prometheusUrl: this.prometheusUrl, chartSource: this.chartSource });
   }
 }

@@ -1,3 +1,4 @@
+import * as os from "os";
 import * as path from "path";
 
 /** The Pulumi project directory (where Pulumi.yaml lives). */
@@ -9,7 +10,7 @@ export const atlasChartDir = path.join(projectDir, "charts", "bijux-atlas");
 /** The Dockerfile of the server image. */
 export const dockerfilePath = path.join(projectDir, "docker", "Dockerfile");
 
-/** Resolves a config path relative to the project directory. */
+/** Resolves a path from the stack config: `~/` is the home directory, anything else relative to the project. */
 export function fromProject(p: string): string {
-  return path.resolve(projectDir, p);
+  return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : path.resolve(projectDir, p);
 }

@@ -1,115 +1,118 @@
+/**
+ * Reads every `atlas:` key of the stack, validates it against the schema and the cross-key
+ * rules, and either returns the typed config or fails the program with one message listing
+ * every bad key. Nothing is declared before this has run.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { secretKeys, StackConfig, stackConfigSchema } from "./schema";
+import { configNamespace, formatProblems, problemsFromIssues } from "./problems";
+import { Problem, rules } from "./rules";
+import { SectionName, sections, secretPaths, StackConfig, stackConfigSchema } from "./schema";
 
-// Exported by the SDK's runtime/config module (and used by pulumi.Config itself) but absent from its typings.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+// The SDK's runtime/config module exports isConfigSecret (pulumi.Config relies on it) without typings.
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(fullKey: string): boolean };
 
-/** The config namespace of this project's keys (`atlas:cluster`, `atlas:image`, ...). */
-export const namespace = "atlas";
-
-/** A validated stack config, with the secret keys wrapped as secret Outputs. */
-export interface LoadedConfig {
-  config: StackConfig;
-  /** Store credentials as secret Outputs (undefined when not configured). */
-  storeCredentials?: { accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
+/** Store credentials, only ever as secret Outputs. */
+export interface StoreCredentials {
+  accessKey: pulumi.Output<string>;
+  secretKey: pulumi.Output<string>;
 }
 
-/** The stack's `atlas:*` keys, structured values decoded from their JSON form. */
-export function readRawConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
+export interface LoadedConfig {
+  /** The validated config; store.credentials keeps only existingSecret (the keys are in `credentials`). */
+  config: StackConfig;
+  /** Store access and secret key as secrets, when configured. */
+  credentials?: StoreCredentials;
+  /**
+   * Keys other than `atlas:store` the operator set as secrets. Their values are not credentials
+   * by contract, but the chart values derived from them are kept secret too.
+   */
+  secretKeys: string[];
+}
+
+/** Thrown for an invalid stack config; a RunError, so Pulumi prints the message without a stack trace. */
+export class StackConfigError extends pulumi.RunError {
+  constructor(
+    public readonly lines: string[],
+    stack: string,
+  ) {
+    super(
+      `invalid configuration of stack "${stack}": ${lines.length} problem${lines.length === 1 ? "" : "s"}\n` +
+        lines.map((l) => `  - ${l}`).join("\n") +
+        `\nFix them in Pulumi.${stack}.yaml or with \`pulumi config set --path <key> <value>\` and run again.`,
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** The stack's `atlas:*` values keyed without the namespace; structured values decoded from JSON. */
+export function readRawConfig(all: Record<string, string>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [fullKey, value] of Object.entries(all)) {
-    if (!fullKey.startsWith(`${namespace}:`)) continue;
-    const key = fullKey.slice(namespace.length + 1);
-    raw[key] = decode(value);
+    if (!fullKey.startsWith(`${configNamespace}:`)) continue;
+    let decoded: unknown = value;
+    try {
+      decoded = JSON.parse(value);
+    } catch {
+      // a plain string value
+    }
+    raw[fullKey.slice(configNamespace.length + 1)] = decoded;
   }
   return raw;
 }
 
-function decode(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  let cur: any = input;
-  for (const p of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = cur[p as any];
-  }
-  return cur;
-}
-
-function keyPath(path: PropertyKey[]): string {
-  const [head, ...rest] = path.map(String);
-  return `${namespace}:${head ?? "<root>"}${rest.map((p) => (/^[0-9]+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`;
-}
-
-function show(v: unknown, isSecret: boolean): string {
-  if (v === undefined) return "nothing";
-  if (isSecret) return "[secret]";
-  return JSON.stringify(v);
-}
-
-/** One line per problem: the key as the operator writes it, what was received, what is allowed. */
-export function formatIssues(issues: z.core.$ZodIssue[], raw: Record<string, unknown>): string[] {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    if (issue.code === "unrecognized_keys") {
-      for (const k of issue.keys) {
-        const p = [...issue.path, k];
-        lines.push(`${keyPath(p)}: unknown key (received ${show(valueAt(raw, p), false)}); remove it or check its spelling`);
-      }
-      continue;
-    }
-    const secret = secretKeys.includes(issue.path[0] as any);
-    const received = show(valueAt(raw, issue.path), secret);
-    let allowed = issue.message;
-    if (issue.code === "invalid_value") allowed = `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(" | ")}`;
-    else if (issue.code === "invalid_union" && "options" in issue) allowed = `allowed: ${(issue as any).options.map((v: unknown) => JSON.stringify(v)).join(" | ")}`;
-    else if (issue.code === "invalid_type") allowed = `expected ${issue.expected}`;
-    lines.push(`${keyPath(issue.path)}: received ${received}; ${allowed}`);
-  }
-  return lines;
-}
-
-/** Thrown for an invalid stack config: one message listing every problem. */
-export class StackConfigError extends pulumi.RunError {
-  constructor(public readonly problems: string[], stack: string) {
-    super(`invalid stack config for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
-  }
-}
-
-/** Pure validation: raw config in, typed config or the list of problems out. */
-export function parseStackConfig(raw: Record<string, unknown>, isSecret: (key: string) => boolean = () => true): { config?: StackConfig; problems: string[] } {
-  const problems: string[] = [];
-  for (const key of secretKeys) {
-    if (raw[key] !== undefined && !isSecret(key)) {
-      problems.push(`${namespace}:${key}: received a plain-text value; set it with \`pulumi config set --secret ${namespace}:${key}\``);
-    }
-  }
-  const parsed = stackConfigSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw));
-  return problems.length ? { problems } : { config: parsed.data, problems };
+function valueAt(raw: unknown, path: readonly string[]): unknown {
+  return path.reduce<any>((cur, p) => (cur !== null && typeof cur === "object" ? cur[p] : undefined), raw);
 }
 
 /**
- * Reads and validates every `atlas:` key of the current stack before anything is declared;
- * throws {@link StackConfigError} (no stack trace) listing every bad key.
+ * Validates raw config: the schema (all sections at once), the cross-key rules whose sections
+ * parsed, and that credentials were set as secrets. Pure, so tests can drive it directly.
+ */
+export function validateStackConfig(raw: Record<string, unknown>, isSecretKey: (key: string) => boolean): { config?: StackConfig; problems: Problem[] } {
+  const problems: Problem[] = [];
+  for (const path of secretPaths) {
+    if (valueAt(raw, path) !== undefined && !isSecretKey(path[0])) {
+      problems.push({
+        path,
+        received: valueAt(raw, path),
+        allowed: `a secret: set it with \`pulumi config set --secret --path ${path.join(".")} <value>\``,
+      });
+    }
+  }
+
+  const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+  let config: Partial<StackConfig>;
+  if (parsed.success) {
+    config = parsed.data;
+  } else {
+    problems.push(...problemsFromIssues(parsed.error.issues, raw));
+    // Parse section by section so the rules over valid sections still report.
+    config = {};
+    for (const name of Object.keys(sections) as SectionName[]) {
+      const section = sections[name].safeParse(raw[name]);
+      if (section.success) (config as Record<string, unknown>)[name] = section.data;
+    }
+  }
+  for (const rule of rules) {
+    if (rule.reads.every((s) => config[s] !== undefined)) problems.push(...rule.check(config as StackConfig));
+  }
+  return problems.length === 0 ? { config: config as StackConfig, problems } : { problems };
+}
+
+/**
+ * Loads the current stack's config; throws {@link StackConfigError} listing every problem.
+ * Credentials leave as secret Outputs only.
  */
 export function loadStackConfig(): LoadedConfig {
-  const raw = readRawConfig();
-  const { config, problems } = parseStackConfig(raw, (key) => isConfigSecret(`${namespace}:${key}`));
-  if (!config) throw new StackConfigError(problems, pulumi.getStack());
-  const storeCredentials =
-    config.storeAccessKey !== undefined && config.storeSecretKey !== undefined
-      ? { accessKey: pulumi.secret(config.storeAccessKey), secretKey: pulumi.secret(config.storeSecretKey) }
-      : undefined;
-  // The plain-text copies must not travel further than this function.
-  const { storeAccessKey: _a, storeSecretKey: _s, ...rest } = config;
-  return { config: rest as StackConfig, storeCredentials };
+  const raw = readRawConfig(pulumi.runtime.allConfig());
+  const isSecretKey = (key: string) => isConfigSecret(`${configNamespace}:${key}`);
+  const { config, problems } = validateStackConfig(raw, isSecretKey);
+  if (!config) throw new StackConfigError(formatProblems(problems), pulumi.getStack());
+
+  const { accessKey, secretKey, existingSecret } = config.store.credentials ?? {};
+  const credentials = accessKey !== undefined && secretKey !== undefined ? { accessKey: pulumi.secret(accessKey), secretKey: pulumi.secret(secretKey) } : undefined;
+  // The plain-text copies stop here: components only ever see the secret Outputs.
+  const store = { ...config.store, credentials: existingSecret !== undefined ? { existingSecret } : undefined };
+  const secretKeys = Object.keys(raw).filter((k) => k !== "store" && isSecretKey(k));
+  return { config: { ...config, store }, credentials, secretKeys };
 }
