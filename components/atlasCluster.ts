@@ -73,6 +73,24 @@ export class AtlasCluster extends pulumi.ComponentResource {
           { parent: this },
         );
         break;
+      case "local": {
+        const dataDir = fromProject(cluster.dataDir ?? path.join(".local-cluster", pulumi.getStack()));
+        const script = `npx --no-install ts-node --transpile-only "${path.join(projectDir, "scripts", "local-cluster", "cluster.ts")}"`;
+        const controlPlane = new command.local.Command(
+          `${name}-local`,
+          {
+            // Progress goes to stderr; stdout is the kubeconfig the provider reads.
+            create: `${script} start "${dataDir}" --nodes ${cluster.nodes} 1>&2 && cat "${dataDir}/kubeconfig"`,
+            delete: `${script} stop "${dataDir}"`,
+            dir: projectDir,
+            triggers: [dataDir, cluster.nodes],
+          },
+          { parent: this, additionalSecretOutputs: ["stdout"] },
+        );
+        this.ready.push(controlPlane);
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: controlPlane.stdout }, { parent: this, dependsOn: [controlPlane] });
+        break;
+      }
       case "kind": {
         const kindSsd: KindSsd | undefined = ssd && { nodeLabel: ssd.nodeLabel, capacity: ssd.size };
         const kind = this.kind(name, cluster, kindSsd);

@@ -109,8 +109,20 @@ export const clusterSchema = z
         /** Local PersistentVolumes per worker in the node-local SSD profile (default 2). */
         ssdVolumesPerNode: z.number().int().min(1).max(16).default(2),
       }),
+      strict({
+        /**
+         * A Docker-free control plane this stack starts and stops: etcd, kube-apiserver,
+         * kube-controller-manager and kube-scheduler from pinned binaries on loopback, with kwok
+         * simulating the nodes (scripts/local-cluster/).
+         */
+        target: z.literal("local"),
+        /** Data directory of the control plane, relative to the project (default .local-cluster/<stack>). */
+        dataDir: z.string().min(1, "a non-empty path").optional(),
+        /** Simulated nodes (default 2). */
+        nodes: z.number().int().min(1).max(20).default(2),
+      }),
     ],
-    { error: (issue) => (issue.code === "invalid_union" ? 'target one of "render", "kubeconfig", "kind"' : undefined) },
+    { error: (issue) => (issue.code === "invalid_union" ? 'target one of "render", "kubeconfig", "kind", "local"' : undefined) },
   )
   .prefault({ target: "render" });
 

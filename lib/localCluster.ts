@@ -233,6 +233,8 @@ export async function start(opts: StartOptions): Promise<LocalCluster> {
     "--service-account-issuer=https://kubernetes.default.svc",
     "--service-cluster-ip-range=10.0.0.0/24",
     "--authorization-mode=RBAC",
+    // Privileged pods pass API validation, so Pod Security admission is what refuses them.
+    "--allow-privileged=true",
     // PodSecurity is on by default; listed so the intent is visible.
     "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,PodSecurity,DefaultStorageClass,ResourceQuota,LimitRanger",
     "--v=1",
