@@ -69,13 +69,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number | undefined): boolean {
+/** Whether a process runs; an exited child its parent has not reaped yet (a zombie) does not. */
+export function alive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 
