@@ -122,6 +122,29 @@ describe("AtlasCluster", () => {
     });
   });
 
+  describe("local target", () => {
+    const local = { "atlas:cluster": { target: "local", nodes: 3 } };
+
+    it("starts the Docker-free control plane in .local-cluster/<stack> and stops it with the stack", async () => {
+      const run = await clusterRun(local);
+      const cmd = named(run, "cluster-local").inputs;
+      const dataDir = path.join(projectDir, ".local-cluster", "cluster-test");
+      assert.match(cmd.create, new RegExp(`scripts/local-cluster/cluster\\.ts" start "${dataDir}" --nodes 3 1>&2 && cat "${dataDir}/kubeconfig"$`));
+      assert.match(cmd.delete, new RegExp(`scripts/local-cluster/cluster\\.ts" stop "${dataDir}"$`));
+    });
+
+    it("keeps the kubeconfig it prints secret and builds the provider from it", async () => {
+      const run = await clusterRun(local);
+      assert.deepEqual(named(run, "cluster-local").additionalSecretOutputs, ["stdout"]);
+      assert.ok(named(run, "cluster-k8s").dependencies.includes(named(run, "cluster-local").urn));
+    });
+
+    it("declares no Docker resources", async () => {
+      const run = await clusterRun(local);
+      assert.deepEqual(run.resources.filter((r) => r.type.startsWith("docker:")), []);
+    });
+  });
+
   describe("node-local SSD profile", () => {
     it("on kind, mounts a host directory into every worker and labels it", async () => {
       const run = await clusterRun({ ...kind, "atlas:nodeLocalSsd.enabled": true, "atlas:hpa.maxReplicas": 3 });
