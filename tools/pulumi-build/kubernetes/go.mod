@@ -1,6 +1,7 @@
 // Build module for the Pulumi kubernetes provider (pulumi-resource-kubernetes). The provider's
 // module points sdk/v4 at a sibling directory, so it is built from here, with sdk/v4 required
-// at the release the provider's own go.mod names.
+// at the release the provider's own go.mod names. The module proxy our machines use serves no
+// release of the provider module; the version below is the one it serves (see README.md).
 module github.com/bijux/atlas-stack/tools/pulumi-build/kubernetes
 
 go 1.24.7
