@@ -13,6 +13,7 @@ import {
   kindRegistryName,
   kindSsdVolumes,
 } from "./kindConfig";
+import { LocalControlPlane } from "./localControlPlane";
 import { LocalVolume, localPersistentVolumeArgs, localStorageClassArgs, localVolumeSlug } from "./localVolumes";
 import { fromProject, projectDir } from "./paths";
 
@@ -74,21 +75,13 @@ export class AtlasCluster extends pulumi.ComponentResource {
         );
         break;
       case "local": {
-        const dataDir = fromProject(cluster.dataDir ?? path.join(".local-cluster", pulumi.getStack()));
-        const script = `npx --no-install ts-node --transpile-only "${path.join(projectDir, "scripts", "local-cluster", "cluster.ts")}"`;
-        const controlPlane = new command.local.Command(
+        const controlPlane = new LocalControlPlane(
           `${name}-local`,
-          {
-            // Progress goes to stderr; stdout is the kubeconfig the provider reads.
-            create: `${script} start "${dataDir}" --nodes ${cluster.nodes} 1>&2 && cat "${dataDir}/kubeconfig"`,
-            delete: `${script} stop "${dataDir}"`,
-            dir: projectDir,
-            triggers: [dataDir, cluster.nodes],
-          },
-          { parent: this, additionalSecretOutputs: ["stdout"] },
+          { dataDir: fromProject(cluster.dataDir ?? path.join(".local-cluster", pulumi.getStack())), nodes: cluster.nodes, projectDir },
+          { parent: this },
         );
         this.ready.push(controlPlane);
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: controlPlane.stdout }, { parent: this, dependsOn: [controlPlane] });
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: controlPlane.kubeconfig }, { parent: this, dependsOn: [controlPlane] });
         break;
       }
       case "kind": {

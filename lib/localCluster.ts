@@ -11,7 +11,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
-/** Pinned versions of the control plane (built by scripts/local-cluster/build-binaries.sh). */
+/** Pinned versions of the control plane (built by `scripts/local-cluster/cluster.ts build`). */
 export const kubernetesVersion = "v1.34.2";
 export const etcdVersion = "v3.5.21";
 export const kwokVersion = "v0.7.0";
@@ -179,7 +179,7 @@ export async function start(opts: StartOptions): Promise<LocalCluster> {
   const dataDir = path.resolve(opts.dataDir);
   const kubeconfigPath = path.join(dataDir, "kubeconfig");
   const missing = missingBinaries();
-  if (missing.length) throw new Error(`local cluster: missing binaries in ${binDir()}: ${missing.join(", ")}; run scripts/local-cluster/build-binaries.sh`);
+  if (missing.length) throw new Error(`local cluster: missing binaries in ${binDir()}: ${missing.join(", ")}; build them with: npx ts-node --transpile-only scripts/local-cluster/cluster.ts build`);
 
   let previous: State | undefined;
   if (fs.existsSync(stateFile(dataDir))) {

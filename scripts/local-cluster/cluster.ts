@@ -44,7 +44,8 @@ export function build(log: (l: string) => void = (l) => process.stderr.write(`${
     const r = recipes[name];
     const t0 = Date.now();
     log(`building ${name} (${name === "etcd" ? etcdVersion : name === "kwok" ? kwokVersion : kubernetesVersion}) from Go modules; the first build takes minutes...`);
-    const tmp = path.join(dest, `.${name}.tmp`);
+    // Per-process temporary name: concurrent builds (two test runs, say) must not clobber each other.
+    const tmp = path.join(dest, `.${name}.${process.pid}.tmp`);
     const res = spawnSync("nice", ["-n", "5", "go", "build", "-trimpath", "-ldflags", r.ldflags, "-o", tmp, r.pkg], {
       cwd: r.dir,
       stdio: ["ignore", "inherit", "inherit"],

@@ -145,6 +145,8 @@ describe("toolchain in a real preview (inline program, empty PULUMI_HOME, downlo
       this.skip();
     }
     const work = tempDir("atlas-launcher-");
+    // The file backend refuses a state directory that does not exist.
+    fs.mkdirSync(path.join(work, "state"));
     const program = async () => {
       const provider = new k8s.Provider("render", { renderYamlToDirectory: path.join(work, "rendered") });
       new k8s.core.v1.ConfigMap("probe", { metadata: { name: "probe" }, data: { state } }, { provider });

@@ -125,17 +125,18 @@ describe("AtlasCluster", () => {
   describe("local target", () => {
     const local = { "atlas:cluster": { target: "local", nodes: 3 } };
 
-    it("starts the Docker-free control plane in .local-cluster/<stack> and stops it with the stack", async () => {
+    it("declares the Docker-free control plane with its data in .local-cluster/<stack>", async () => {
       const run = await clusterRun(local);
-      const cmd = named(run, "cluster-local").inputs;
-      const dataDir = path.join(projectDir, ".local-cluster", "cluster-test");
-      assert.match(cmd.create, new RegExp(`scripts/local-cluster/cluster\\.ts" start "${dataDir}" --nodes 3 1>&2 && cat "${dataDir}/kubeconfig"$`));
-      assert.match(cmd.delete, new RegExp(`scripts/local-cluster/cluster\\.ts" stop "${dataDir}"$`));
+      const plane = named(run, "cluster-local");
+      assert.deepEqual(
+        { type: plane.type, dataDir: plane.inputs.dataDir, nodes: plane.inputs.nodes, projectDir: plane.inputs.projectDir },
+        { type: "pulumi-nodejs:dynamic/atlas:LocalControlPlane", dataDir: path.join(projectDir, ".local-cluster", "cluster-test"), nodes: 3, projectDir },
+      );
     });
 
-    it("keeps the kubeconfig it prints secret and builds the provider from it", async () => {
+    it("keeps the kubeconfig secret and builds the provider from it", async () => {
       const run = await clusterRun(local);
-      assert.deepEqual(named(run, "cluster-local").additionalSecretOutputs, ["stdout"]);
+      assert.deepEqual(named(run, "cluster-local").additionalSecretOutputs, ["kubeconfig"]);
       assert.ok(named(run, "cluster-k8s").dependencies.includes(named(run, "cluster-local").urn));
     });
 
