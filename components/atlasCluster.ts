@@ -2,6 +2,7 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
 import type { ClusterConfig, KindClusterConfig, StackConfig } from "../config/schema";
 import {
@@ -13,12 +14,20 @@ import {
   kindRegistryName,
   kindSsdVolumes,
 } from "./kindConfig";
+import { start as startLocal } from "../lib/localCluster";
 import { LocalControlPlane } from "./localControlPlane";
 import { LocalVolume, localPersistentVolumeArgs, localStorageClassArgs, localVolumeSlug } from "./localVolumes";
 import { fromProject, projectDir } from "./paths";
 
 /** registry:2, pinned: the local registry kind nodes pull built images from. */
 export const registryImage = "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
+
+/**
+ * Provider settings every target shares. ConfigMaps and Secrets are updated in place, as Helm
+ * does: the chart's config checksum rolls the pods, whereas the provider's default (replace)
+ * would delete and recreate the fixed-name ConfigMap the running pods read.
+ */
+export const providerDefaults = { enableConfigMapMutable: true, enableSecretMutable: true } as const;
 
 /** A registry the cluster's nodes pull from. */
 export interface ClusterRegistry {
@@ -35,6 +44,17 @@ export interface AtlasClusterArgs {
   nodeLocalSsd?: StackConfig["nodeLocalSsd"];
   /** Directory the render target writes manifests to. Default: rendered/<stack> in the project directory. */
   renderDirectory?: string;
+  /**
+   * Starts (or finds running) the local target's control plane and resolves with its kubeconfig.
+   * Default: lib/localCluster's start, which launches the processes on loopback.
+   */
+  startLocalControlPlane?: (dataDir: string, nodes: number) => Promise<string>;
+}
+
+/** The default {@link AtlasClusterArgs.startLocalControlPlane}: progress goes to the Pulumi log. */
+async function startLocalControlPlane(dataDir: string, nodes: number, parent: pulumi.Resource): Promise<string> {
+  const cluster = await startLocal({ dataDir, nodes, log: (line) => pulumi.log.info(line, parent) });
+  return fs.readFileSync(cluster.kubeconfigPath, "utf8");
 }
 
 /**
@@ -65,23 +85,27 @@ export class AtlasCluster extends pulumi.ComponentResource {
     switch (cluster.target) {
       case "render":
         this.renderDirectory = args.renderDirectory ?? path.join(projectDir, "rendered", pulumi.getStack());
-        this.provider = new k8s.Provider(`${name}-k8s`, { renderYamlToDirectory: this.renderDirectory }, { parent: this });
+        this.provider = new k8s.Provider(`${name}-k8s`, { ...providerDefaults, renderYamlToDirectory: this.renderDirectory }, { parent: this });
         break;
       case "kubeconfig":
         this.provider = new k8s.Provider(
           `${name}-k8s`,
-          { kubeconfig: cluster.kubeconfig === undefined ? undefined : fromProject(cluster.kubeconfig), context: cluster.context },
+          { ...providerDefaults, kubeconfig: cluster.kubeconfig === undefined ? undefined : fromProject(cluster.kubeconfig), context: cluster.context },
           { parent: this },
         );
         break;
       case "local": {
-        const controlPlane = new LocalControlPlane(
-          `${name}-local`,
-          { dataDir: fromProject(cluster.dataDir ?? path.join(".local-cluster", pulumi.getStack())), nodes: cluster.nodes, projectDir },
-          { parent: this },
-        );
+        const dataDir = fromProject(cluster.dataDir ?? path.join(".local-cluster", pulumi.getStack()));
+        // helm v4 Charts render against a reachable cluster even in preview
+        // (pulumi/pulumi-kubernetes#3027), so the program starts the control plane whenever it
+        // runs, preview included, and hands the provider a kubeconfig known at preview time; the
+        // LocalControlPlane resource owns it for `destroy`. A control plane found partly down (a
+        // crashed API server, a reboot) is restarted with its data and ports.
+        const start = args.startLocalControlPlane ?? ((dir: string, nodes: number) => startLocalControlPlane(dir, nodes, this));
+        const kubeconfig = pulumi.secret(pulumi.output(start(dataDir, cluster.nodes)));
+        const controlPlane = new LocalControlPlane(`${name}-local`, { dataDir, nodes: cluster.nodes, projectDir }, { parent: this });
         this.ready.push(controlPlane);
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: controlPlane.kubeconfig }, { parent: this, dependsOn: [controlPlane] });
+        this.provider = new k8s.Provider(`${name}-k8s`, { ...providerDefaults, kubeconfig }, { parent: this, dependsOn: [controlPlane] });
         break;
       }
       case "kind": {
@@ -144,7 +168,7 @@ export class AtlasCluster extends pulumi.ComponentResource {
     );
     this.ready.push(registry);
 
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: kind.stdout }, { parent: this });
+    const provider = new k8s.Provider(`${name}-k8s`, { ...providerDefaults, kubeconfig: kind.stdout }, { parent: this });
     // Documents the registry to in-cluster tooling (KEP-1755).
     new k8s.core.v1.ConfigMap(
       `${name}-registry-hosting`,

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The Docker-free control plane of the `local` cluster target as a resource of the stack: `up`
- * starts it (scripts/local-cluster/cluster.ts, lib/localCluster.ts), `destroy` stops it and
- * removes its data directory. A dynamic provider rather than a shell command: it runs in the
+ * The Docker-free control plane of the `local` cluster target as a resource of the stack: its
+ * create starts it (scripts/local-cluster/cluster.ts, lib/localCluster.ts), its delete, on
+ * `destroy`, stops it and removes its data directory. A dynamic provider rather than a shell command: it runs in the
  * Node.js runtime the program already needs, so no extra provider plugin has to be installed on
  * air-gapped machines.
  */
@@ -17,8 +17,6 @@ export interface LocalControlPlaneArgs {
 }
 
 interface State extends LocalControlPlaneArgs {
-  /** Kubeconfig (client certificate and key): secret. */
-  kubeconfig: string;
   apiServerUrl: string;
 }
 
@@ -37,30 +35,8 @@ function controlPlane(command: "start" | "stop", inputs: LocalControlPlaneArgs):
     throw new Error(`local control plane: \`cluster.ts ${args.join(" ")}\` failed (exit ${result.status}):\n${tail}`);
   }
   if (command === "stop") return undefined;
-  const kubeconfig = fs.readFileSync(path.join(inputs.dataDir, "kubeconfig"), "utf8");
-  const server = /server:\s*(\S+)/.exec(kubeconfig);
-  return { dataDir: inputs.dataDir, nodes: inputs.nodes, projectDir: inputs.projectDir, kubeconfig, apiServerUrl: server ? server[1] : "" };
-}
-
-// True when every process recorded in the data directory's cluster.json is alive.
-function controlPlaneRunning(dataDir: string): boolean {
-  const fs = require("fs") as typeof import("fs");
-  const path = require("path") as typeof import("path");
-  const file = path.join(dataDir, "cluster.json");
-  if (!fs.existsSync(file)) return false;
-  const pids = Object.values((JSON.parse(fs.readFileSync(file, "utf8")) as { pids: Record<string, number> }).pids);
-  return (
-    pids.length > 0 &&
-    pids.every((pid) => {
-      try {
-        process.kill(pid, 0);
-        // A zombie still answers signal 0 but is not running.
-        return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-      } catch {
-        return false;
-      }
-    })
-  );
+  const server = /server:\s*"?([^",}\s]+)/.exec(fs.readFileSync(path.join(inputs.dataDir, "kubeconfig"), "utf8"));
+  return { dataDir: inputs.dataDir, nodes: inputs.nodes, projectDir: inputs.projectDir, apiServerUrl: server ? server[1] : "" };
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
@@ -70,10 +46,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
   async diff(_id: string, olds: State, news: LocalControlPlaneArgs) {
     const replaces = (["dataDir", "nodes"] as const).filter((k) => olds[k] !== news[k]);
-    // A control plane that is down (a reboot, a crashed API server) is restarted by `up`, with its
-    // data and ports, so the state and kubeconfig in the stack stay valid.
-    const down = replaces.length === 0 && !controlPlaneRunning(olds.dataDir);
-    return { changes: replaces.length > 0 || down || olds.projectDir !== news.projectDir, replaces, deleteBeforeReplace: true };
+    return { changes: replaces.length > 0 || olds.projectDir !== news.projectDir, replaces, deleteBeforeReplace: true };
   },
   async update(_id: string, _olds: State, news: LocalControlPlaneArgs) {
     return { outs: controlPlane("start", news)! };
@@ -84,8 +57,6 @@ const provider: pulumi.dynamic.ResourceProvider = {
 };
 
 export class LocalControlPlane extends pulumi.dynamic.Resource {
-  /** Kubeconfig of the control plane (secret). */
-  public readonly kubeconfig!: pulumi.Output<string>;
   /** https://127.0.0.1:<port> */
   public readonly apiServerUrl!: pulumi.Output<string>;
   public readonly dataDir!: pulumi.Output<string>;
@@ -94,8 +65,8 @@ export class LocalControlPlane extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, kubeconfig: undefined, apiServerUrl: undefined },
-      { ...opts, additionalSecretOutputs: ["kubeconfig"] },
+      { ...args, apiServerUrl: undefined },
+      opts,
       "atlas",
       "LocalControlPlane",
     );

@@ -4,7 +4,7 @@
  * built from source without a Node.js language host runs it too; the policy pack runs through
  * the CLI's analyzer launcher.
  */
-import { InlineProgramArgs, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, InlineProgramArgs, LocalWorkspace, Stack, UpResult } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { automationOptions, toolchain } from "./toolchain";
@@ -54,4 +54,22 @@ export async function openStack(stack: string, opts: OpenOptions = {}): Promise<
       },
     },
   );
+}
+
+export interface GatedUpOptions {
+  onOutput?: (out: string) => void;
+  onEvent?: (event: EngineEvent) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * `pulumi up` as an operator runs it: a preview with the policy pack first, then the update.
+ * The Automation API's up skips the preview, and stack-level policies (egress) run only after
+ * every resource is registered, which in an up without preview is after the changes are applied;
+ * the preview gate refuses a violating stack before anything is written or sent to a cluster.
+ */
+export async function gatedUp(stack: Stack, workDir: string, opts: GatedUpOptions = {}): Promise<UpResult> {
+  const policies = policyOptions(workDir, stack.name);
+  await stack.preview({ ...policies, onOutput: opts.onOutput, signal: opts.signal });
+  return stack.up({ ...policies, onOutput: opts.onOutput, onEvent: opts.onEvent, signal: opts.signal });
 }

@@ -7,7 +7,7 @@
  *   npm run deploy -- --destroy             # tear the stack down
  */
 import { Command } from "commander";
-import { defaultLocalPassphrase, openStack, policyOptions } from "../lib/engine";
+import { defaultLocalPassphrase, gatedUp, openStack, policyOptions } from "../lib/engine";
 import { repoRoot } from "../lib/tools";
 
 async function main(): Promise<void> {
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
     process.stderr.write(`deploy: pulumi preview -s ${o.stack} --policy-pack policy\n`);
     await stack.preview({ ...policyOptions(repoRoot, o.stack), diff: true, ...out });
   } else {
-    process.stderr.write(`deploy: pulumi up -s ${o.stack} --policy-pack policy\n`);
-    const r = await stack.up({ ...policyOptions(repoRoot, o.stack), ...out });
+    process.stderr.write(`deploy: pulumi up -s ${o.stack} --policy-pack policy (preview first: a policy violation stops it before any change)\n`);
+    const r = await gatedUp(stack, repoRoot, out);
     const dir = r.outputs.renderedDirectory?.value;
     if (dir) process.stderr.write(`deploy: manifests in ${dir} (they include Secrets in plain text: keep the directory out of version control)\n`);
   }

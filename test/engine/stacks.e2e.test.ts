@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { openStack, policyOptions } from "../../lib/engine";
+import { gatedUp, openStack, policyOptions } from "../../lib/engine";
 import { toolchain } from "../../lib/toolchain";
 import { repoRoot } from "../../lib/tools";
 import { copyProject, filesUnder } from "../support/project";
@@ -49,7 +49,7 @@ describe("engine: offline stack with the real Pulumi CLI and kubernetes provider
   });
 
   it("up writes manifests to rendered/offline that atlas-policy check passes", async () => {
-    const r = await stack.up({ ...policyOptions(workDir, "offline"), onOutput });
+    const r = await gatedUp(stack, workDir, { onOutput });
     assert.equal(r.summary.result, "succeeded");
     assert.equal(r.outputs.renderedDirectory.value, rendered);
     const kinds = Object.keys(filesUnder(rendered)).map((f) => path.basename(f).split("-")[1]).sort();
@@ -59,7 +59,7 @@ describe("engine: offline stack with the real Pulumi CLI and kubernetes provider
   });
 
   it("a second up changes nothing", async () => {
-    const r = await stack.up({ ...policyOptions(workDir, "offline"), onOutput });
+    const r = await gatedUp(stack, workDir, { onOutput });
     assert.deepEqual(Object.keys(r.summary.resourceChanges ?? {}), ["same"]);
   });
 
@@ -86,7 +86,7 @@ describe("engine: offline stack with the real Pulumi CLI and kubernetes provider
     const before = filesUnder(rendered);
     await stack.setConfig("atlas:networkPolicy.enabled", { value: "false" }, true);
     try {
-      await assert.rejects(stack.up({ ...policyOptions(workDir, "offline"), onOutput }));
+      await assert.rejects(gatedUp(stack, workDir, { onOutput }));
       assert.match(output, /\[mandatory\]\s+atlas-egress/);
       assert.match(output, /not selected by any NetworkPolicy whose policyTypes include Egress/);
       assert.deepEqual(filesUnder(rendered), before);

@@ -72,7 +72,8 @@ describe("toolchain bootstrap", function () {
   });
 
   function pulumi(args: string[], env: NodeJS.ProcessEnv = tc.env) {
-    return spawnSync(tc.pulumiBin, args, { env, encoding: "utf8", timeout: 120_000 });
+    // The provider schema is several MiB: above spawnSync's default 1 MiB output buffer.
+    return spawnSync(tc.pulumiBin, args, { env, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   }
 
   it("provides a CLI that prints the version it was resolved at", () => {

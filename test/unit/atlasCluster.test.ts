@@ -13,10 +13,17 @@ function clusterRun(set: Record<string, unknown>, stack = "cluster-test") {
   const config = parsedConfig("offline", set);
   return runProgram(
     () => {
-      new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsd: config.nodeLocalSsd });
+      new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsd: config.nodeLocalSsd, startLocalControlPlane: fakeStart });
     },
     { stack },
   );
+}
+
+/** Stands for the control-plane processes, which these tests of the component's wiring do not start. */
+const started: { dataDir: string; nodes: number }[] = [];
+async function fakeStart(dataDir: string, nodes: number): Promise<string> {
+  started.push({ dataDir, nodes });
+  return `apiVersion: v1\nkind: Config\n# ${dataDir}\n`;
 }
 
 const kind = { "atlas:cluster": { target: "kind", name: "atlas-t", workers: 2 } };
@@ -122,6 +129,20 @@ describe("AtlasCluster", () => {
     });
   });
 
+  describe("every target", () => {
+    for (const [target, set] of Object.entries({
+      render: {},
+      kubeconfig: { "atlas:cluster": { target: "kubeconfig" } },
+      kind,
+      local: { "atlas:cluster": { target: "local" } },
+    })) {
+      it(`${target}: the provider updates ConfigMaps and Secrets in place, as Helm does`, async () => {
+        const p = named(await clusterRun(set), "cluster-k8s").inputs;
+        assert.deepEqual([p.enableConfigMapMutable, p.enableSecretMutable], ["true", "true"]);
+      });
+    }
+  });
+
   describe("local target", () => {
     const local = { "atlas:cluster": { target: "local", nodes: 3 } };
 
@@ -134,9 +155,23 @@ describe("AtlasCluster", () => {
       );
     });
 
-    it("keeps the kubeconfig secret and builds the provider from it", async () => {
+    it("starts the control plane when the program runs, so preview has a reachable cluster", async () => {
+      started.length = 0;
+      await clusterRun(local);
+      assert.deepEqual(started, [{ dataDir: path.join(projectDir, ".local-cluster", "cluster-test"), nodes: 3 }]);
+    });
+
+    it("hands the provider the control plane's kubeconfig as a secret", async () => {
       const run = await clusterRun(local);
-      assert.deepEqual(named(run, "cluster-local").additionalSecretOutputs, ["kubeconfig"]);
+      const provider = named(run, "cluster-k8s");
+      assert.deepEqual(
+        { kubeconfig: provider.inputs.kubeconfig, secret: provider.secretInputs.includes("kubeconfig") },
+        { kubeconfig: `apiVersion: v1\nkind: Config\n# ${path.join(projectDir, ".local-cluster", "cluster-test")}\n`, secret: true },
+      );
+    });
+
+    it("creates the provider after the control-plane resource, so destroy deletes the objects before stopping it", async () => {
+      const run = await clusterRun(local);
       assert.ok(named(run, "cluster-k8s").dependencies.includes(named(run, "cluster-local").urn));
     });
 

@@ -1,0 +1,121 @@
+/**
+ * The dev stack against a real API server: canary through an Argo Rollouts `Rollout`, a
+ * ServiceMonitor, HPA v2 on custom metrics, PDB, NetworkPolicy and the dataset warm-up Job. Kind
+ * and the image build need Docker, and the add-on charts the internet, so the stack runs with a
+ * pinned image on a local control plane (kubeconfig target) where the platform has preinstalled
+ * the add-ons' upstream CRDs; everything else is the dev stack file as shipped.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { gatedUp, openStack } from "../../lib/engine";
+import { LocalCluster, missingBinaries, start, stop } from "../../lib/localCluster";
+import { toolchain } from "../../lib/toolchain";
+import { repoRoot } from "../../lib/tools";
+import { build } from "../../scripts/local-cluster/cluster";
+import { testImageRef } from "../unit/fixtures";
+import { copyProject } from "../support/project";
+import { upstreamCrds } from "../support/upstreamCrds";
+
+const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
+const namespace = "bijux-atlas";
+
+describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the local control plane", function () {
+  this.timeout(30 * 60 * 1000);
+  let workDir: string;
+  let dataDir: string;
+  let cluster: LocalCluster;
+  let stack: Stack;
+  let output = "";
+  const onOutput = (s: string) => (output += s);
+  const kubectl = (args: string[], input?: string) =>
+    spawnSync(kubectlBin, ["--kubeconfig", cluster.kubeconfigPath, ...args], { encoding: "utf8", input, timeout: 60_000 });
+  const get = (resource: string) => kubectl(["get", resource, "-n", namespace, "-o", "json"]);
+
+  before(async function () {
+    try {
+      await toolchain();
+      if (missingBinaries().length) build();
+    } catch (e) {
+      const msg = `ENGINE TIER NOT RUN: ${(e as Error).message}`;
+      if (process.env.CI) throw new Error(msg);
+      process.stderr.write(`\n*** ${msg} ***\n\n`);
+      this.skip();
+    }
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-dev-plane-"));
+    cluster = await start({ dataDir, nodes: 2 });
+    // The platform's part: the add-ons' CRDs, as their projects publish them.
+    const crds = [...upstreamCrds("argoRollouts"), ...upstreamCrds("prometheusOperator")].join("\n---\n");
+    const applied = kubectl(["apply", "--server-side", "-f", "-"], crds);
+    assert.equal(applied.status, 0, applied.stderr);
+    const established = kubectl(["wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "crd/servicemonitors.monitoring.coreos.com", "--timeout=60s"]);
+    assert.equal(established.status, 0, established.stderr);
+
+    workDir = copyProject("atlas-dev-e2e-");
+    stack = await openStack("dev", { workDir });
+    for (const key of ["atlas:cluster.name", "atlas:cluster.workers", "atlas:image.context", "atlas:image.platform", "atlas:image.tag"]) await stack.removeConfig(key, true);
+    const set: Record<string, string> = {
+      "atlas:cluster.target": "kubeconfig",
+      "atlas:cluster.kubeconfig": cluster.kubeconfigPath,
+      "atlas:image.source": "pinned",
+      "atlas:image.ref": testImageRef,
+      "atlas:monitoring.mode": "preinstalled",
+      "atlas:metricsAdapter.mode": "preinstalled",
+      "atlas:argoRollouts.mode": "preinstalled",
+      "atlas:datasetWarmupJob.enabled": "true",
+    };
+    for (const [k, v] of Object.entries(set)) await stack.setConfig(k, { value: v }, true);
+    await stack.setConfig("atlas:cache.pinnedDatasets[0]", { value: "GRCh38/release-112" }, true);
+  });
+
+  after(async function () {
+    this.timeout(5 * 60 * 1000);
+    if (dataDir) await stop(dataDir);
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => (output = ""));
+
+  it("up succeeds with the policy pack enforced", async () => {
+    const r = await gatedUp(stack, workDir, { onOutput });
+    assert.equal(r.summary.result, "succeeded", output);
+  });
+
+  it("the API server accepted the canary Rollout instead of a Deployment", () => {
+    const rollouts = JSON.parse(get("rollouts.argoproj.io").stdout).items;
+    const deployments = JSON.parse(get("deployments.apps").stdout).items;
+    assert.deepEqual([rollouts.map((o: any) => o.metadata.name), deployments.length], [["atlas-bijux-atlas"], 0]);
+  });
+
+  it("the API server accepted the ServiceMonitor", () => {
+    assert.equal(JSON.parse(get("servicemonitors.monitoring.coreos.com").stdout).items.length, 1);
+  });
+
+  it("the API server accepted the autoscaling/v2 HPA with CPU and both Pods metrics, on the Rollout", () => {
+    const [hpa] = JSON.parse(get("horizontalpodautoscalers.v2.autoscaling").stdout).items;
+    assert.deepEqual(
+      { target: hpa.spec.scaleTargetRef.kind, metrics: hpa.spec.metrics.map((m: any) => m.resource?.name ?? m.pods?.metric.name) },
+      { target: "Rollout", metrics: ["cpu", "bijux_http_request_latency_p95_seconds", "bijux_inflight_heavy_queries"] },
+    );
+  });
+
+  it("the API server accepted the PDB, the NetworkPolicy and the warm-up Job", () => {
+    const counts = ["poddisruptionbudgets.policy", "networkpolicies.networking.k8s.io", "jobs.batch"].map((r) => JSON.parse(get(r).stdout).items.length);
+    assert.deepEqual(counts, [1, 1, 1]);
+  });
+
+  it("a second up changes nothing", async () => {
+    const r = await gatedUp(stack, workDir, { onOutput });
+    assert.deepEqual(Object.keys(r.summary.resourceChanges ?? {}), ["same"]);
+  });
+
+  it("destroy removes every object and the namespace", async () => {
+    const r = await stack.destroy({ onOutput });
+    assert.equal(r.summary.result, "succeeded");
+    const ns = kubectl(["get", "namespace", namespace]);
+    assert.match(ns.stderr, /NotFound/);
+  });
+});
