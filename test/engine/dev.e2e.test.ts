@@ -107,6 +107,15 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
     assert.deepEqual(counts, [1, 1, 1]);
   });
 
+  it("Pod Security admission admitted the warm-up Job's pod, and it ran to completion on a simulated node", () => {
+    const [job] = JSON.parse(get("jobs.batch").stdout).items;
+    const pods = JSON.parse(kubectl(["get", "pods", "-n", namespace, "-l", `job-name=${job.metadata.name}`, "-o", "json"]).stdout).items;
+    assert.deepEqual(
+      { complete: job.status.conditions?.find((c: any) => c.type === "Complete")?.status, phases: pods.map((p: any) => p.status.phase) },
+      { complete: "True", phases: ["Succeeded"] },
+    );
+  });
+
   it("a second up changes nothing", async () => {
     const r = await gatedUp(stack, workDir, { onOutput });
     assert.deepEqual(Object.keys(r.summary.resourceChanges ?? {}), ["same"]);
