@@ -1,8 +1,8 @@
 /**
  * Benchmark of the real engine, in one run: wall time of `pulumi preview` for each stack that can
  * run on this machine, with and without the policy pack, and of `helm template` plus
- * `atlas-policy check` over the same manifests (the chart values the offline stack hands the
- * kubernetes provider, read back from its state after an `up`).
+ * `atlas-policy check` over the same manifests (the chart values the program computes for the
+ * offline stack).
  *
  *   npx ts-node --transpile-only bench/engine.ts [--runs 5]
  *
@@ -10,28 +10,58 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
 import { openStack, policyOptions } from "../lib/engine";
 import { toolchain } from "../lib/toolchain";
+import { missingBinaries, start as startLocal, stop as stopLocal } from "../lib/localCluster";
 import { helmPath, repoRoot } from "../lib/tools";
+import { build } from "../scripts/local-cluster/cluster";
+import { atlasChartValues, splitImageRef } from "../components/releaseValues";
 import { copyProject } from "../test/support/project";
+import { upstreamCrds } from "../test/support/upstreamCrds";
+import { parsedConfig, testImageRef } from "../test/unit/fixtures";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 
-/** Variants measured: each is a stack plus config set on its copy. */
-const variants: { label: string; stack: string; set: Record<string, string> }[] = [
-  { label: "offline (render target)", stack: "offline", set: {} },
-  // The same stack pointed at the Docker-free control plane: preview declares it without starting it.
-  { label: "offline (local target)", stack: "offline", set: { "atlas:cluster.target": "local" } },
-];
+interface Variant {
+  label: string;
+  stack: string;
+  set: Record<string, string>;
+  remove?: string[];
+}
+
+/** Variants measured: each is a stack plus config changed on its copy. */
+function variants(devKubeconfig: string): Variant[] {
+  return [
+    { label: "offline (render target)", stack: "offline", set: {} },
+    // The same stack on the Docker-free control plane (the program starts it; stopped afterwards).
+    { label: "offline (local target)", stack: "offline", set: { "atlas:cluster.target": "local" } },
+    // dev as the e2e tier runs it: Kind and the image build need Docker, the add-on charts the
+    // internet, so a pinned image on a local control plane with the add-ons' CRDs preinstalled.
+    {
+      label: "dev (pinned image, local control plane, add-on CRDs preinstalled)",
+      stack: "dev",
+      remove: ["atlas:cluster.name", "atlas:cluster.workers", "atlas:image.context", "atlas:image.platform", "atlas:image.tag"],
+      set: {
+        "atlas:cluster.target": "kubeconfig",
+        "atlas:cluster.kubeconfig": devKubeconfig,
+        "atlas:image.source": "pinned",
+        "atlas:image.ref": testImageRef,
+        "atlas:monitoring.mode": "preinstalled",
+        "atlas:metricsAdapter.mode": "preinstalled",
+        "atlas:argoRollouts.mode": "preinstalled",
+      },
+    },
+  ];
+}
 /** Stacks that cannot run here, and why (printed with the results). */
 const notRunnable: Record<string, string> = {
-  dev: "needs a Docker engine (Kind, image build) and the docker and command providers",
-  prod: "needs a reachable cluster and the add-on charts from their internet repositories",
+  prod: "its preview installs the metrics adapter and Argo Rollouts from their internet chart repositories",
 };
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
@@ -56,11 +86,20 @@ async function main(): Promise<void> {
   process.stderr.write("bench: providing the toolchain\n");
   const tc = await toolchain();
   const rows: { what: string; samples: number[] }[] = [];
+  if (missingBinaries().length) build();
+  const devPlane = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-bench-plane-"));
+  const devCluster = await startLocal({ dataDir: devPlane, nodes: 1 });
+  const crds = spawnSync(path.join(repoRoot, ".tools", "bin", "kubectl"), ["--kubeconfig", devCluster.kubeconfigPath, "apply", "--server-side", "-f", "-"], {
+    input: [...upstreamCrds("argoRollouts"), ...upstreamCrds("prometheusOperator")].join("\n---\n"),
+    encoding: "utf8",
+  });
+  if (crds.status !== 0) throw new Error(`applying the add-on CRDs failed: ${crds.stderr}`);
 
-  for (const v of variants) {
+  for (const v of variants(devCluster.kubeconfigPath)) {
     const workDir = copyProject("atlas-bench-");
     try {
       const stack = await openStack(v.stack, { workDir });
+      for (const k of v.remove ?? []) await stack.removeConfig(k, true);
       for (const [k, val] of Object.entries(v.set)) await stack.setConfig(k, { value: val }, true);
       // One unmeasured preview warms the provider plugins and the TypeScript compile cache.
       await stack.preview();
@@ -75,13 +114,13 @@ async function main(): Promise<void> {
       rows.push({ what: `pulumi preview --policy-pack, ${v.label}`, samples: withPack });
 
       if (v.stack === "offline" && Object.keys(v.set).length === 0) {
-        // The same manifests through helm and the standalone checker.
-        await stack.up();
-        const state = await stack.exportStack();
-        const chart = (state.deployment.resources ?? []).find((r: { type: string }) => r.type === "kubernetes:helm.sh/v4:Chart");
-        if (!chart) throw new Error("no kubernetes:helm.sh/v4:Chart in the offline stack's state");
+        // The same manifests through helm and the standalone checker: the chart values the
+        // program computes for the offline stack (its image is pinned, so they are plain).
+        const config = parsedConfig("offline");
+        if (config.image.source !== "pinned") throw new Error("the offline stack's image is expected to be pinned");
+        const chartValues = atlasChartValues(config, { image: splitImageRef(config.image.ref), monitoringNamespace: config.monitoring.namespace });
         const valuesFile = path.join(workDir, "bench-values.yaml");
-        fs.writeFileSync(valuesFile, stringify(chart.inputs.values));
+        fs.writeFileSync(valuesFile, stringify(chartValues));
         const manifests = path.join(workDir, "bench-manifests.yaml");
         const helm = helmPath();
         const checker = path.join(repoRoot, "node_modules", ".bin", "atlas-policy");
@@ -91,7 +130,7 @@ async function main(): Promise<void> {
         const both: number[] = [];
         for (let i = 0; i < runs; i++) {
           const t = await time(() =>
-            fs.writeFileSync(manifests, run(helm, ["template", chart.inputs.name ?? "atlas", path.join(workDir, "charts", "bijux-atlas"), "-n", chart.inputs.namespace ?? "bijux-atlas", "-f", valuesFile])),
+            fs.writeFileSync(manifests, run(helm, ["template", config.release.name, path.join(workDir, "charts", "bijux-atlas"), "-n", config.release.namespace, "-f", valuesFile])),
           );
           const c = await time(() => run(checker, ["check", manifests, "--config", policyConfig]));
           templ.push(t);
@@ -101,12 +140,13 @@ async function main(): Promise<void> {
         rows.push({ what: "helm template (offline values)", samples: templ });
         rows.push({ what: "atlas-policy check (those manifests)", samples: check });
         rows.push({ what: "helm template + atlas-policy check", samples: both });
-        await stack.destroy();
       }
     } finally {
+      await stopLocal(path.join(workDir, ".local-cluster", v.stack));
       fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
+  await stopLocal(devPlane);
 
   const versions = tc.components.map((c) => `${c.name} ${c.version}`).join(", ");
   process.stdout.write(`\nengine benchmark, ${runs} runs each (seconds); ${versions}\n\n`);

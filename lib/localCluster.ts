@@ -326,18 +326,28 @@ export async function stop(dataDir: string, opts: { keepData?: boolean } = {}): 
   const dir = path.resolve(dataDir);
   if (fs.existsSync(stateFile(dir))) {
     const s = JSON.parse(fs.readFileSync(stateFile(dir), "utf8")) as State;
-    // Reverse start order: controllers first, etcd last.
-    for (const c of [...components].reverse()) {
-      const pid = s.pids[c];
-      if (!alive(pid)) continue;
-      process.kill(pid!, "SIGTERM");
-    }
-    const deadline = Date.now() + 15000;
-    while (components.some((c) => alive(s.pids[c])) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    for (const c of components) if (alive(s.pids[c])) process.kill(s.pids[c]!, "SIGKILL");
+    // Reverse start order, one at a time: controllers first, then the API server while etcd still
+    // answers (without etcd its graceful shutdown stalls), etcd last.
+    for (const c of [...components].reverse()) await stopProcess(c, s.pids[c]);
     fs.rmSync(stateFile(dir), { force: true });
   }
   if (!opts.keepData) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** SIGTERM, up to 10 s to exit, then SIGKILL; resolves once the process is gone. */
+async function stopProcess(component: Component, pid: number | undefined): Promise<void> {
+  if (!alive(pid)) return;
+  const waitGone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  };
+  process.kill(pid!, "SIGTERM");
+  await waitGone(10000);
+  if (alive(pid)) {
+    process.kill(pid!, "SIGKILL");
+    await waitGone(10000);
+  }
+  if (alive(pid)) throw new Error(`local cluster: ${component} (pid ${pid}) still running after SIGKILL`);
 }
 
 /** Pids of the cluster's running processes (empty when stopped). */
