@@ -12,11 +12,10 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { gatedUp, openStack } from "../../lib/engine";
-import { LocalCluster, missingBinaries, start, stop } from "../../lib/localCluster";
-import { toolchain } from "../../lib/toolchain";
+import { LocalCluster, start, stop } from "../../lib/localCluster";
 import { repoRoot } from "../../lib/tools";
-import { build } from "../../scripts/local-cluster/cluster";
 import { testImageRef } from "../unit/fixtures";
+import { requireEngine } from "../support/engineTier";
 import { copyProject } from "../support/project";
 import { upstreamCrds } from "../support/upstreamCrds";
 
@@ -36,15 +35,7 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
   const get = (resource: string) => kubectl(["get", resource, "-n", namespace, "-o", "json"]);
 
   before(async function () {
-    try {
-      await toolchain();
-      if (missingBinaries().length) build();
-    } catch (e) {
-      const msg = `ENGINE TIER NOT RUN: ${(e as Error).message}`;
-      if (process.env.CI) throw new Error(msg);
-      process.stderr.write(`\n*** ${msg} ***\n\n`);
-      this.skip();
-    }
+    await requireEngine(this, { controlPlane: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-dev-plane-"));
     cluster = await start({ dataDir, nodes: 2 });
     // The platform's part: the add-ons' CRDs, as their projects publish them.

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { alive, apiGet, components, LocalCluster, running, start, stop } from "../../lib/localCluster";
 import { repoRoot } from "../../lib/tools";
-import { build } from "../../scripts/local-cluster/cluster";
+import { requireEngine } from "../support/engineTier";
 import { renderProfile } from "../support/chart";
 
 const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
@@ -17,8 +17,8 @@ describe("local control plane (etcd, kube-apiserver, controller-manager, schedul
   const kubectl = (args: string[], input?: string) =>
     spawnSync(kubectlBin, ["--kubeconfig", cluster.kubeconfigPath, ...args], { encoding: "utf8", input });
 
-  before(async () => {
-    build();
+  before(async function () {
+    await requireEngine(this, { controlPlane: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-local-"));
     cluster = await start({ dataDir, nodes: 2 });
   });

@@ -10,10 +10,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { gatedUp, openStack } from "../../lib/engine";
-import { killComponent, missingBinaries, running } from "../../lib/localCluster";
-import { toolchain } from "../../lib/toolchain";
+import { killComponent, running } from "../../lib/localCluster";
 import { repoRoot } from "../../lib/tools";
-import { build } from "../../scripts/local-cluster/cluster";
+import { requireEngine } from "../support/engineTier";
 import { copyProject } from "../support/project";
 
 const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
@@ -43,26 +42,7 @@ describe("engine: offline stack on the local control plane (cluster.target local
   const pendingOperations = async () => (await stack.exportStack()).deployment.pending_operations ?? [];
 
   before(async function () {
-    const unavailable = async (): Promise<string | undefined> => {
-      try {
-        await toolchain();
-      } catch (e) {
-        return `the Pulumi toolchain is unavailable: ${(e as Error).message}`;
-      }
-      try {
-        if (missingBinaries().length) build();
-      } catch (e) {
-        return `the control-plane binaries could not be built: ${(e as Error).message}`;
-      }
-      return undefined;
-    };
-    const why = await unavailable();
-    if (why) {
-      const msg = `ENGINE TIER NOT RUN: ${why}`;
-      if (process.env.CI) throw new Error(msg);
-      process.stderr.write(`\n*** ${msg} ***\n\n`);
-      this.skip();
-    }
+    await requireEngine(this, { controlPlane: true });
     workDir = copyProject("atlas-local-e2e-");
     dataDir = path.join(workDir, ".local-cluster", "offline");
     stack = await openStack("offline", { workDir });

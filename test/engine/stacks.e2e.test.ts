@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { gatedUp, openStack, policyOptions } from "../../lib/engine";
-import { toolchain } from "../../lib/toolchain";
 import { repoRoot } from "../../lib/tools";
+import { requireEngine } from "../support/engineTier";
 import { copyProject, filesUnder } from "../support/project";
 
 describe("engine: offline stack with the real Pulumi CLI and kubernetes provider", function () {
@@ -23,14 +23,7 @@ describe("engine: offline stack with the real Pulumi CLI and kubernetes provider
   const onOutput = (s: string) => (output += s);
 
   before(async function () {
-    try {
-      await toolchain();
-    } catch (e) {
-      const msg = `ENGINE TIER NOT RUN: the Pulumi toolchain is unavailable: ${(e as Error).message}`;
-      if (process.env.CI) throw new Error(msg);
-      process.stderr.write(`\n*** ${msg} ***\n\n`);
-      this.skip();
-    }
+    await requireEngine(this);
     workDir = copyProject();
     rendered = path.join(workDir, "rendered", "offline");
     stack = await openStack("offline", { workDir });

@@ -8,6 +8,7 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { automationOptions, cacheRoot, ensureToolchain, Toolchain, toolchain } from "../../lib/toolchain";
 import { buildModuleVersion, buildModulesDir, launcherDir, readPins } from "../../scripts/toolchain/pins";
 import { Reporter } from "../../scripts/toolchain/progress";
+import { requireEngine } from "../support/engineTier";
 
 const pins = readPins();
 const fixturePack = path.join(__dirname, "fixtures", "launcher-policy");
@@ -61,14 +62,8 @@ describe("toolchain bootstrap", function () {
   let tc: Toolchain;
 
   before(async function () {
-    try {
-      tc = await toolchain();
-    } catch (err) {
-      const message = `ENGINE TOOLCHAIN UNAVAILABLE: ${err instanceof Error ? err.message : String(err)}`;
-      process.stderr.write(`\n${"!".repeat(78)}\n${message}\n${"!".repeat(78)}\n`);
-      if (process.env.CI === "true") throw new Error(message);
-      this.skip();
-    }
+    await requireEngine(this);
+    tc = await toolchain();
   });
 
   function pulumi(args: string[], env: NodeJS.ProcessEnv = tc.env) {
@@ -137,14 +132,8 @@ describe("toolchain in a real preview (inline program, empty PULUMI_HOME, downlo
   let state = "allowed";
 
   before(async function () {
-    try {
-      tc = await toolchain();
-    } catch (err) {
-      const message = `ENGINE TOOLCHAIN UNAVAILABLE: ${err instanceof Error ? err.message : String(err)}`;
-      if (process.env.CI === "true") throw new Error(message);
-      process.stderr.write(`\n${message}\n`);
-      this.skip();
-    }
+    await requireEngine(this);
+    tc = await toolchain();
     const work = tempDir("atlas-launcher-");
     // The file backend refuses a state directory that does not exist.
     fs.mkdirSync(path.join(work, "state"));
