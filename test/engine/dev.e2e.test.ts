@@ -2,8 +2,10 @@
  * The dev stack against a real API server: canary through an Argo Rollouts `Rollout`, a
  * ServiceMonitor, HPA v2 on custom metrics, PDB, NetworkPolicy and the dataset warm-up Job. Kind
  * and the image build need Docker, and the add-on charts the internet, so the stack runs with a
- * pinned image on a local control plane (kubeconfig target) where the platform has preinstalled
- * the add-ons' upstream CRDs; everything else is the dev stack file as shipped.
+ * pinned image on a local control plane (kubeconfig target). Argo Rollouts is installed by the
+ * stack from a local chart path (the air-gapped route), a mirror of the argo-rollouts chart
+ * reduced to the upstream CRDs, so the order CRDs-then-custom-resources is the stack's own; the
+ * Prometheus Operator CRDs are preinstalled, as on a platform with its own Prometheus.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -17,9 +19,21 @@ import { repoRoot } from "../../lib/tools";
 import { testImageRef } from "../unit/fixtures";
 import { requireEngine } from "../support/engineTier";
 import { copyProject } from "../support/project";
-import { upstreamCrds } from "../support/upstreamCrds";
+import { upstream, upstreamCrds } from "../support/upstreamCrds";
 
 const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
+
+/** A local argo-rollouts chart holding the upstream CRDs only (the real chart is not reachable here). */
+function argoRolloutsCrdChart(workDir: string): string {
+  const dir = path.join(workDir, "e2e-charts", "argo-rollouts");
+  fs.mkdirSync(path.join(dir, "crds"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "Chart.yaml"),
+    `apiVersion: v2\nname: argo-rollouts\nversion: 2.37.7\nappVersion: ${upstream.argoRollouts.version}\ndescription: The argo-rollouts chart's CRDs, from the upstream module.\n`,
+  );
+  upstreamCrds("argoRollouts").forEach((crd, i) => fs.writeFileSync(path.join(dir, "crds", `${i}.yaml`), crd));
+  return dir;
+}
 const namespace = "bijux-atlas";
 
 describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the local control plane", function () {
@@ -38,11 +52,10 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
     await requireEngine(this, { controlPlane: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-dev-plane-"));
     cluster = await start({ dataDir, nodes: 2 });
-    // The platform's part: the add-ons' CRDs, as their projects publish them.
-    const crds = [...upstreamCrds("argoRollouts"), ...upstreamCrds("prometheusOperator")].join("\n---\n");
-    const applied = kubectl(["apply", "--server-side", "-f", "-"], crds);
+    // The platform's part: the Prometheus Operator CRDs, as the project publishes them.
+    const applied = kubectl(["apply", "--server-side", "-f", "-"], upstreamCrds("prometheusOperator").join("\n---\n"));
     assert.equal(applied.status, 0, applied.stderr);
-    const established = kubectl(["wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "crd/servicemonitors.monitoring.coreos.com", "--timeout=60s"]);
+    const established = kubectl(["wait", "--for=condition=Established", "crd/servicemonitors.monitoring.coreos.com", "--timeout=60s"]);
     assert.equal(established.status, 0, established.stderr);
 
     workDir = copyProject("atlas-dev-e2e-");
@@ -55,7 +68,8 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
       "atlas:image.ref": testImageRef,
       "atlas:monitoring.mode": "preinstalled",
       "atlas:metricsAdapter.mode": "preinstalled",
-      "atlas:argoRollouts.mode": "preinstalled",
+      "atlas:argoRollouts.mode": "install",
+      "atlas:argoRollouts.chart.path": argoRolloutsCrdChart(workDir),
       "atlas:datasetWarmupJob.enabled": "true",
     };
     for (const [k, v] of Object.entries(set)) await stack.setConfig(k, { value: v }, true);
@@ -70,9 +84,23 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
 
   beforeEach(() => (output = ""));
 
+  const order: string[] = [];
+
   it("up succeeds with the policy pack enforced", async () => {
-    const r = await gatedUp(stack, workDir, { onOutput });
+    const r = await gatedUp(stack, workDir, {
+      onOutput,
+      onEvent: (e) => {
+        const done = e.resOutputsEvent?.metadata;
+        if (done?.op === "create") order.push(`${done.type}::${done.urn.split("::").pop()}`);
+      },
+    });
     assert.equal(r.summary.result, "succeeded", output);
+  });
+
+  it("the stack created the Rollout CRD before the Rollout that needs it", () => {
+    const crd = order.findIndex((o) => o.startsWith("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition::") && o.endsWith("rollouts.argoproj.io"));
+    const rollout = order.findIndex((o) => o.startsWith("kubernetes:argoproj.io/v1alpha1:Rollout::"));
+    assert.ok(crd >= 0 && rollout > crd, `creation order: ${order.join(", ")}`);
   });
 
   it("the API server accepted the canary Rollout instead of a Deployment", () => {

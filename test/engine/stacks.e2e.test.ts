@@ -1,8 +1,8 @@
 /**
  * The real Pulumi engine on the real program: preview with the policy pack, up to the render
  * target, idempotence, a one-value diff, a refused violation and destroy, on a copy of the
- * project with its own local state. Only the offline stack runs here: dev needs Docker and Kind,
- * prod a reachable cluster and its add-on charts from the internet.
+ * project with its own local state. The offline stack on its render target; the dev stack and the
+ * offline stack against a real API server are in dev.e2e and local.e2e.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
