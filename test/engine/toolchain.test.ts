@@ -6,7 +6,7 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { automationOptions, cacheRoot, ensureToolchain, Toolchain, toolchain } from "../../lib/toolchain";
-import { buildModuleVersion, buildModulesDir, launcherDir, readPins } from "../../scripts/toolchain/pins";
+import { buildModuleVersion, buildModulesDir, launcherDir, readPins, repoRoot } from "../../scripts/toolchain/pins";
 import { Reporter } from "../../scripts/toolchain/progress";
 import { requireEngine } from "../support/engineTier";
 
@@ -54,6 +54,14 @@ describe("toolchain pins (package.json)", () => {
   it("reads the version a build module requires from its go.mod", () => {
     assert.match(buildModuleVersion(path.join(buildModulesDir, "cli"), "github.com/pulumi/pulumi/pkg/v3"), /^3\.\d+\.\d+$/);
   });
+
+  it("builds the CLI at the version package.json pins @pulumi/pulumi to, so CLI and SDK match", () => {
+    assert.equal(buildModuleVersion(path.join(buildModulesDir, "cli"), "github.com/pulumi/pulumi/pkg/v3"), pins.cli);
+  });
+
+  it("pins the policy pack's @pulumi/pulumi to the program's, so one SDK serves both", () => {
+    assert.equal(readPins(path.join(repoRoot, "policy", "package.json")).cli, pins.cli);
+  });
 });
 
 describe("toolchain bootstrap", function () {
@@ -76,10 +84,8 @@ describe("toolchain bootstrap", function () {
     assert.equal(execFileSync(tc.pulumiBin, ["version"], { env: tc.env, encoding: "utf8" }).trim(), `v${cli.version}`);
   });
 
-  it("provides the CLI package.json pins, or the build module's when only that one could be had", () => {
-    const cli = component(tc, "pulumi");
-    const buildVersion = buildModuleVersion(path.join(buildModulesDir, "cli"), "github.com/pulumi/pulumi/pkg/v3");
-    assert.ok([pins.cli, buildVersion].includes(cli.version), `pulumi ${cli.version}`);
+  it("provides the CLI at the version package.json pins", () => {
+    assert.equal(component(tc, "pulumi").version, pins.cli);
   });
 
   it("provides a kubernetes provider that serves the version it was resolved at", () => {
