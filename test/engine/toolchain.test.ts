@@ -6,8 +6,9 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { automationOptions, cacheRoot, ensureToolchain, Toolchain, toolchain } from "../../lib/toolchain";
-import { buildModuleVersion, buildModulesDir, launcherDir, readPins, repoRoot } from "../../scripts/toolchain/pins";
+import { buildModuleVersion, launcherDir, readPins, repoRoot } from "../../scripts/toolchain/pins";
 import { Reporter } from "../../scripts/toolchain/progress";
+import { cliBuild } from "../../scripts/toolchain/pulumi-cli";
 import { requireEngine } from "../support/engineTier";
 
 const pins = readPins();
@@ -52,11 +53,11 @@ describe("toolchain pins (package.json)", () => {
   });
 
   it("reads the version a build module requires from its go.mod", () => {
-    assert.match(buildModuleVersion(path.join(buildModulesDir, "cli"), "github.com/pulumi/pulumi/pkg/v3"), /^3\.\d+\.\d+$/);
+    assert.match(buildModuleVersion(cliBuild.moduleDir, cliBuild.module), /^3\.\d+\.\d+$/);
   });
 
   it("builds the CLI at the version package.json pins @pulumi/pulumi to, so CLI and SDK match", () => {
-    assert.equal(buildModuleVersion(path.join(buildModulesDir, "cli"), "github.com/pulumi/pulumi/pkg/v3"), pins.cli);
+    assert.equal(buildModuleVersion(cliBuild.moduleDir, cliBuild.module), pins.cli);
   });
 
   it("pins the policy pack's @pulumi/pulumi to the program's, so one SDK serves both", () => {
