@@ -1,7 +1,7 @@
 // The bijux-atlas stack: reads and validates the `atlas:` config, then wires the components.
-import { AtlasCluster } from "./components/atlasCluster";
-import { AtlasImage } from "./components/atlasImage";
-import { AtlasRelease } from "./components/atlasRelease";
+import { AtlasCluster } from "./components/cluster/atlasCluster";
+import { AtlasImage } from "./components/image";
+import { AtlasRelease } from "./components/release/atlasRelease";
 import { declareAddons } from "./components/addons";
 import { loadStackConfig } from "./config/load";
 

@@ -14,15 +14,19 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
-import { openStack, policyOptions } from "../lib/engine";
+import { openStack, policyOptions } from "../lib/automation";
 import { toolchain } from "../lib/toolchain";
-import { missingBinaries, start as startLocal, stop as stopLocal } from "../lib/localCluster";
-import { helmPath, repoRoot } from "../lib/tools";
-import { build } from "../scripts/local-cluster/cluster";
-import { atlasChartValues, splitImageRef } from "../components/releaseValues";
-import { copyProject } from "../test/support/project";
-import { upstreamCrds } from "../test/support/upstreamCrds";
-import { parsedConfig, testImageRef } from "../test/unit/fixtures";
+import { start as startLocal, stop as stopLocal } from "../lib/cluster/controlPlane";
+import { buildKubeBinaries } from "../lib/toolchain/kube";
+import { helmPath } from "../lib/helm";
+import { repoRoot } from "../lib/paths";
+import { atlasChartValues, splitImageRef } from "../components/release/values";
+import { copyProject } from "../lib/projectCopy";
+import { upstreamCrds } from "../lib/upstreamCrds";
+import { stackFileStackConfig as parsedConfig } from "../config/stackFile";
+
+/** The dev stack measured with a pinned image (no Docker here to build one); never pulled on the local control plane. */
+const testImageRef = `registry.example.org/bijux/bijux-atlas:0.1.0@sha256:${"ab".repeat(32)}`;
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const runs = Number(values.runs);
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   process.stderr.write("bench: providing the toolchain\n");
   const tc = await toolchain();
   const rows: { what: string; samples: number[] }[] = [];
-  if (missingBinaries().length) build();
+  buildKubeBinaries();
   const devPlane = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-bench-plane-"));
   const devCluster = await startLocal({ dataDir: devPlane, nodes: 1 });
   const crds = spawnSync(path.join(repoRoot, ".tools", "bin", "kubectl"), ["--kubeconfig", devCluster.kubeconfigPath, "apply", "--server-side", "-f", "-"], {
@@ -148,7 +152,7 @@ async function main(): Promise<void> {
   }
   await stopLocal(devPlane);
 
-  const versions = tc.components.map((c) => `${c.name} ${c.version}`).join(", ");
+  const versions = tc.tools.map((c) => `${c.name} ${c.version}`).join(", ");
   process.stdout.write(`\nengine benchmark, ${runs} runs each (seconds); ${versions}\n\n`);
   process.stdout.write(`| what | min | median | max |\n|---|---|---|---|\n`);
   for (const r of rows) {

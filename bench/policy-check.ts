@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { check, counts } from "../policy/src/engine";
-import { loadObjects } from "../policy/src/load";
-import { K8sObject, profiles, renderProfile } from "../test/support/chart";
+import { check, counts } from "../policy/src/evaluate";
+import { loadObjects } from "../policy/src/read";
+import { K8sObject, profiles, renderProfile } from "../lib/chartProfiles";
 
 const target = Number(process.argv[2] ?? 10000);
 const renders = profiles.map((p) => renderProfile(p.name));

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { configNamespace, formatProblems, problemsFromIssues } from "./problems";
-import { Problem, rules } from "./rules";
+import { Problem, rules } from "./constraints";
 import { SectionName, sections, secretPaths, StackConfig, stackConfigSchema } from "./schema";
 
 // The SDK's runtime/config module exports isConfigSecret (pulumi.Config relies on it) without typings.

@@ -4,7 +4,7 @@
  * Credentials are never echoed.
  */
 import { z } from "zod";
-import type { Problem } from "./rules";
+import type { Problem } from "./constraints";
 import { secretPaths } from "./schema";
 
 /** The config namespace of this project's keys. */

@@ -113,7 +113,7 @@ export const clusterSchema = z
         /**
          * A Docker-free control plane this stack starts and stops: etcd, kube-apiserver,
          * kube-controller-manager and kube-scheduler from pinned binaries on loopback, with kwok
-         * simulating the nodes (scripts/local-cluster/).
+         * simulating the nodes (lib/cluster/).
          */
         target: z.literal("local"),
         /** Data directory of the control plane, relative to the project (default .local-cluster/<stack>). */

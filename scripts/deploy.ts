@@ -7,8 +7,8 @@
  *   npm run deploy -- --destroy             # tear the stack down
  */
 import { Command } from "commander";
-import { defaultLocalPassphrase, gatedUp, openStack, policyOptions } from "../lib/engine";
-import { repoRoot } from "../lib/tools";
+import { defaultLocalPassphrase, gatedUp, openStack, policyOptions } from "../lib/automation";
+import { repoRoot } from "../lib/paths";
 
 async function main(): Promise<void> {
   const program = new Command("deploy")

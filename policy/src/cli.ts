@@ -1,8 +1,8 @@
 import { Command, CommanderError } from "commander";
 import * as path from "path";
 import { readExemptions, readPackConfig } from "./config";
-import { check, counts } from "./engine";
-import { InputError, loadObjects, SourcedObject } from "./load";
+import { check, counts } from "./evaluate";
+import { InputError, loadObjects, SourcedObject } from "./read";
 import { toJson, toText } from "./report";
 import { rules } from "./rules";
 

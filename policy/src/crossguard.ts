@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { Exemption } from "./config";
-import { check, contextFor, exemptionFor } from "./engine";
+import { check, contextFor, exemptionFor } from "./evaluate";
 import { rules } from "./rules";
 import type { K8sObject, ObjectRule, SetRule } from "./types";
 

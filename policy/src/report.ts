@@ -1,5 +1,5 @@
-import { counts, Finding } from "./engine";
-import type { SourcedObject } from "./load";
+import { counts, Finding } from "./evaluate";
+import type { SourcedObject } from "./read";
 
 export interface JsonFinding {
   policy: string;

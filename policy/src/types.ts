@@ -1,10 +1,6 @@
-/** A plain Kubernetes object, as YAML or a Pulumi resource's properties carry it. */
-export interface K8sObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: any;
-}
+import type { K8sObject } from "../../contract/k8s";
+
+export type { K8sObject };
 
 export type Enforcement = "mandatory" | "advisory" | "disabled";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { helmPath } from "../../lib/tools";
+import { helmPath } from "../../lib/helm";
 import { chartDir, profiles } from "../support/chart";
 
 describe("chart: helm lint", () => {

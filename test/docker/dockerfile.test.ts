@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
-import { repoRoot } from "../../lib/tools";
+import { repoRoot } from "../../lib/paths";
 
 const dockerDir = path.join(repoRoot, "docker");
 const dockerfile = DockerfileParser.parse(fs.readFileSync(path.join(dockerDir, "Dockerfile"), "utf8"));

@@ -13,13 +13,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { gatedUp, openStack } from "../../lib/engine";
-import { LocalCluster, start, stop } from "../../lib/localCluster";
-import { repoRoot } from "../../lib/tools";
+import { gatedUp, openStack } from "../../lib/automation";
+import { LocalCluster, start, stop } from "../../lib/cluster/controlPlane";
+import { repoRoot } from "../../lib/paths";
 import { testImageRef } from "../unit/fixtures";
 import { requireEngine } from "../support/engineTier";
-import { copyProject } from "../support/project";
-import { upstream, upstreamCrds } from "../support/upstreamCrds";
+import { copyProject } from "../../lib/projectCopy";
+import { upstream, upstreamCrds } from "../../lib/upstreamCrds";
 
 const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
 

@@ -3,8 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { alive, apiGet, components, LocalCluster, running, start, stop } from "../../lib/localCluster";
-import { repoRoot } from "../../lib/tools";
+import { LocalCluster, running, start, stop } from "../../lib/cluster/controlPlane";
+import { apiGet } from "../../lib/cluster/kubeconfig";
+import { alive } from "../../lib/cluster/processes";
+import { controlPlaneBinaries } from "../../lib/toolchain/kube";
+import { repoRoot } from "../../lib/paths";
 import { requireEngine } from "../support/engineTier";
 import { renderProfile } from "../support/chart";
 
@@ -60,7 +63,7 @@ describe("local control plane (etcd, kube-apiserver, controller-manager, schedul
 
   it("stop leaves no process behind", async () => {
     const pids = Object.values(running(dataDir));
-    assert.equal(pids.length, components.length);
+    assert.equal(pids.length, controlPlaneBinaries.length);
     await stop(dataDir);
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still running`);
     assert.equal(fs.existsSync(dataDir), false);

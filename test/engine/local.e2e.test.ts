@@ -9,11 +9,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { gatedUp, openStack } from "../../lib/engine";
-import { killComponent, running } from "../../lib/localCluster";
-import { repoRoot } from "../../lib/tools";
+import { gatedUp, openStack } from "../../lib/automation";
+import { killProcess, running } from "../../lib/cluster/controlPlane";
+import { repoRoot } from "../../lib/paths";
 import { requireEngine } from "../support/engineTier";
-import { copyProject } from "../support/project";
+import { copyProject } from "../../lib/projectCopy";
 
 const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
 const namespace = "bijux-atlas";
@@ -128,7 +128,7 @@ describe("engine: offline stack on the local control plane (cluster.target local
           const m = e.resourcePreEvent?.metadata;
           if (!killed && m?.op === "update" && m.type === "kubernetes:core/v1:ConfigMap") {
             killed = true;
-            killComponent(dataDir, "kube-apiserver");
+            killProcess(dataDir, "kube-apiserver");
           }
         },
       }).then(

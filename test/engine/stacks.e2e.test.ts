@@ -9,10 +9,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { gatedUp, openStack, policyOptions } from "../../lib/engine";
-import { repoRoot } from "../../lib/tools";
+import { gatedUp, openStack, policyOptions } from "../../lib/automation";
+import { repoRoot } from "../../lib/paths";
 import { requireEngine } from "../support/engineTier";
-import { copyProject, filesUnder } from "../support/project";
+import { copyProject, filesUnder } from "../../lib/projectCopy";
 
 describe("engine: offline stack with the real Pulumi CLI and kubernetes provider", function () {
   this.timeout(30 * 60 * 1000);

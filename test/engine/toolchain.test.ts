@@ -6,9 +6,10 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { automationOptions, cacheRoot, ensureToolchain, Toolchain, toolchain } from "../../lib/toolchain";
-import { buildModuleVersion, launcherDir, readPins, repoRoot } from "../../scripts/toolchain/pins";
-import { Reporter } from "../../scripts/toolchain/progress";
-import { cliBuild } from "../../scripts/toolchain/pulumi-cli";
+import { repoRoot } from "../../lib/paths";
+import { buildModuleVersion, launcherDir, readPins } from "../../lib/toolchain/pins";
+import { Reporter } from "../../lib/toolchain/progress";
+import { cliBuild } from "../../lib/toolchain/pulumi-cli";
 import { requireEngine } from "../support/engineTier";
 
 const pins = readPins();
@@ -25,8 +26,8 @@ function tempDir(prefix: string): string {
 }
 
 function component(tc: Toolchain, name: string) {
-  const found = tc.components.find((c) => c.name === name);
-  assert.ok(found, `${name} missing from ${tc.components.map((c) => c.name).join(", ")}`);
+  const found = tc.tools.find((c) => c.name === name);
+  assert.ok(found, `${name} missing from ${tc.tools.map((c) => c.name).join(", ")}`);
   return found;
 }
 
@@ -112,7 +113,7 @@ describe("toolchain bootstrap", function () {
   });
 
   it("keeps what it builds in the cache outside the repository", () => {
-    const built = tc.components.filter((c) => c.source === "build" || c.source === "cache");
+    const built = tc.tools.filter((c) => c.source === "build" || c.source === "cache");
     for (const c of built) {
       assert.ok(c.path.startsWith(cacheRoot() + path.sep), `${c.name} at ${c.path}`);
     }
@@ -122,8 +123,8 @@ describe("toolchain bootstrap", function () {
     const progress = recorder();
     const again = await ensureToolchain({ reporter: progress });
     assert.deepEqual(
-      again.components.map((c) => [c.name, c.source === "cache" || c.source === "path" ? "reused" : c.source]),
-      tc.components.map((c) => [c.name, "reused"]),
+      again.tools.map((c) => [c.name, c.source === "cache" || c.source === "path" ? "reused" : c.source]),
+      tc.tools.map((c) => [c.name, "reused"]),
     );
   });
 

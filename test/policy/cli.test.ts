@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { repoRoot } from "../../lib/tools";
+import { repoRoot } from "../../lib/paths";
 import { helmTemplate } from "../support/chart";
 import { atlasPod, baseline, server } from "./fixtures";
 

@@ -1,4 +1,4 @@
-import { check, Finding } from "../../policy/src/engine";
+import { check, Finding } from "../../policy/src/evaluate";
 import type { PackConfig } from "../../policy/src/config";
 import { K8sObject, renderProfile } from "../support/chart";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { check } from "../../policy/src/engine";
+import { check } from "../../policy/src/evaluate";
 import type { K8sObject } from "../support/chart";
 import { baseline, byKind, podSpec, policiesHit, server, workload } from "./fixtures";
 

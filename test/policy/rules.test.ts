@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { PackConfig } from "../../policy/src/config";
-import { check } from "../../policy/src/engine";
+import { check } from "../../policy/src/evaluate";
 import { rules } from "../../policy/src/rules";
 import type { K8sObject } from "../support/chart";
 import { profiles } from "../support/chart";

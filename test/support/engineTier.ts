@@ -4,9 +4,8 @@
  * Go modules (tens of minutes on 2 cores), so the hook that asks gets the time for it. When they
  * cannot be had, the tier says so loudly and, under CI, fails instead of skipping.
  */
-import { missingBinaries } from "../../lib/localCluster";
 import { toolchain } from "../../lib/toolchain";
-import { build } from "../../scripts/local-cluster/cluster";
+import { buildKubeBinaries, missingBinaries } from "../../lib/toolchain/kube";
 
 /** Long enough for a cold bootstrap of everything on a 2-core machine. */
 const provisionTimeoutMs = 90 * 60 * 1000;
@@ -21,7 +20,7 @@ export async function requireEngine(ctx: Mocha.Context, needs: { controlPlane?: 
   }
   if (!why && needs.controlPlane) {
     try {
-      if (missingBinaries().length) build();
+      if (missingBinaries().length) buildKubeBinaries();
     } catch (e) {
       why = `the control-plane binaries could not be built: ${(e as Error).message}`;
     }

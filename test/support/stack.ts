@@ -15,8 +15,17 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse, parseAllDocuments } from "yaml";
-import { helmPath, repoRoot } from "../../lib/tools";
+import { parseAllDocuments } from "yaml";
+import { helmPath } from "../../lib/helm";
+import { repoRoot } from "../../lib/paths";
+import { ConfigEdits, stackConfig } from "../../config/stackFile";
+
+export { stackConfig, stackFileConfig, stackNames } from "../../config/stackFile";
+
+export interface RunOptions extends ConfigEdits {
+  /** Run as a preview (default false: an update). */
+  preview?: boolean;
+}
 
 // Runtime internals the harness hooks into; stable across SDK 3.x but not in the public typings.
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
@@ -74,69 +83,6 @@ export interface StackRun {
   /** Stack outputs (plain) and the ones that are secret. */
   outputs: Record<string, any>;
   secretOutputs: string[];
-}
-
-/** The stacks this project ships (Pulumi.<stack>.yaml). */
-export const stackNames = fs
-  .readdirSync(repoRoot)
-  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-  .filter((s): s is string => s !== undefined)
-  .sort();
-
-/** The `config:` block of Pulumi.<stack>.yaml. */
-export function stackFileConfig(stack: string): Record<string, unknown> {
-  const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
-  const config = (parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(config)) {
-    if (JSON.stringify(value ?? null).includes('"secure"')) {
-      throw new Error(`${file}: ${key} holds an encrypted value, which tests cannot decrypt; set it with RunOptions.secrets instead`);
-    }
-  }
-  return config;
-}
-
-export interface RunOptions {
-  /**
-   * Values set by key path, as `pulumi config set --path` does: {"atlas:cluster.target": "kubeconfig",
-   * "atlas:cache.pinnedDatasets[0]": "x"}. undefined removes the key.
-   */
-  set?: Record<string, unknown>;
-  /** Like `set`, as `pulumi config set --secret --path`: the top-level key becomes secret. */
-  secrets?: Record<string, unknown>;
-  /** Replaces the stack file's config block entirely (before `set` and `secrets`). */
-  config?: Record<string, unknown>;
-  /** Run as a preview (default false: an update). */
-  preview?: boolean;
-}
-
-/** Splits "atlas:a.b[0].c" into the top-level key "atlas:a" and the path [b, 0, c]. */
-function splitKeyPath(keyPath: string): { key: string; path: (string | number)[] } {
-  const colon = keyPath.indexOf(":");
-  const parts = keyPath
-    .slice(colon + 1)
-    .split(/\.|(?=\[)/)
-    .map((p) => (/^\[[0-9]+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
-  return { key: `${keyPath.slice(0, colon)}:${parts[0]}`, path: parts.slice(1) };
-}
-
-function setPath(config: Record<string, unknown>, keyPath: string, value: unknown): string {
-  const { key, path: rest } = splitKeyPath(keyPath);
-  if (rest.length === 0) {
-    if (value === undefined) delete config[key];
-    else config[key] = structuredClone(value);
-    return key;
-  }
-  let cur: any = (config[key] = structuredClone(config[key] ?? (typeof rest[0] === "number" ? [] : {})));
-  rest.slice(0, -1).forEach((p, i) => {
-    cur[p] ??= typeof rest[i + 1] === "number" ? [] : {};
-    cur = cur[p];
-  });
-  const last = rest[rest.length - 1];
-  if (value === undefined) {
-    if (Array.isArray(cur) && typeof last === "number") cur.splice(last, 1);
-    else delete cur[last];
-  } else cur[last] = structuredClone(value);
-  return key;
 }
 
 /** Serialized RPC values to plain values, collecting the paths of secrets. */
@@ -222,13 +168,6 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 const programFiles = () =>
   Object.keys(require.cache).filter((f) => f.startsWith(repoRoot + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`) && !f.startsWith(path.join(repoRoot, "test") + path.sep));
 
-/** The config a run of `stack` sees: the stack file (or `opts.config`) with `set` and `secrets` applied. */
-export function stackConfig(stack: string, opts: RunOptions = {}): { config: Record<string, unknown>; secretKeys: string[] } {
-  const config: Record<string, unknown> = structuredClone(opts.config ?? stackFileConfig(stack));
-  for (const [k, v] of Object.entries(opts.set ?? {})) setPath(config, k, v);
-  const secretKeys = new Set(Object.entries(opts.secrets ?? {}).map(([k, v]) => setPath(config, k, v)));
-  return { config, secretKeys: [...secretKeys] };
-}
 
 /**
  * Runs index.ts for `stack`. Rejects with the program's error (e.g. an invalid config); the

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { declareAddons } from "../../components/addons";
-import { AtlasCluster } from "../../components/atlasCluster";
-import { atlasAdapterRules, atlasPodMetrics } from "../../components/metricsAdapterRules";
-import { projectDir } from "../../components/paths";
+import { AtlasCluster } from "../../components/cluster/atlasCluster";
+import { atlasAdapterRules, atlasPodMetrics } from "../../components/addons/metricsAdapterRules";
+import { projectDir } from "../../lib/paths";
 import { addonCharts } from "../../config/schema";
 import { renderChart } from "../support/chart";
 import { named, ofType, runProgram, StackRun } from "../support/stack";

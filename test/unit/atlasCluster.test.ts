@@ -2,9 +2,9 @@ import { strict as assert } from "assert";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { AtlasCluster } from "../../components/atlasCluster";
-import { projectDir } from "../../components/paths";
-import { repoRoot } from "../../lib/tools";
+import { AtlasCluster } from "../../components/cluster/atlasCluster";
+import { projectDir } from "../../lib/paths";
+import { repoRoot } from "../../lib/paths";
 import { named, ofType, runProgram } from "../support/stack";
 import { parsedConfig } from "./fixtures";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { AtlasImage } from "../../components/atlasImage";
-import { dockerfilePath, projectDir } from "../../components/paths";
+import { AtlasImage } from "../../components/image";
+import { dockerfilePath, projectDir } from "../../lib/paths";
 import type { ImageConfig } from "../../config/schema";
 import { imageSchema } from "../../config/schema";
 import { named, ofType, runProgram, StackRun } from "../support/stack";

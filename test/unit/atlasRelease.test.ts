@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
-import { AtlasCluster } from "../../components/atlasCluster";
-import { AtlasRelease, restrictedNamespaceLabels } from "../../components/atlasRelease";
-import { atlasChartDir } from "../../components/paths";
+import { AtlasCluster } from "../../components/cluster/atlasCluster";
+import { AtlasRelease, restrictedNamespaceLabels } from "../../components/release/atlasRelease";
+import { atlasChartDir } from "../../lib/paths";
 import { named, runProgram, StackRun } from "../support/stack";
 import { parsedConfig, StandIn, testImageRef } from "./fixtures";
 

@@ -3,23 +3,15 @@
  * driving components directly, and the project's paths.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { validateStackConfig } from "../../config/load";
-import { formatProblems } from "../../config/problems";
-import type { StackConfig } from "../../config/schema";
-import { RunOptions, stackConfig } from "../support/stack";
+import { atlasKeys, ConfigEdits, stackConfig, stackFileStackConfig } from "../../config/stackFile";
 
 /** `atlas:` keys of a stack (with `set` applied) keyed without the namespace, as validateStackConfig takes them. */
-export function rawConfig(stack: string, set: RunOptions["set"] = {}): Record<string, unknown> {
-  const { config } = stackConfig(stack, { set });
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^atlas:/, ""), v]));
+export function rawConfig(stack: string, set: ConfigEdits["set"] = {}): Record<string, unknown> {
+  return atlasKeys(stackConfig(stack, { set }).config);
 }
 
 /** The validated config of a stack with `set` applied; throws listing the problems if invalid. */
-export function parsedConfig(stack: string, set: RunOptions["set"] = {}): StackConfig {
-  const { config, problems } = validateStackConfig(rawConfig(stack, set), () => true);
-  if (!config) throw new Error(`fixture config invalid:\n${formatProblems(problems).join("\n")}`);
-  return config;
-}
+export const parsedConfig = stackFileStackConfig;
 
 /** A digest reference for tests. */
 export const testImageRef = `registry.example.org/bijux/bijux-atlas:0.1.0@sha256:${"ab".repeat(32)}`;

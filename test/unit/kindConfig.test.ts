@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { kindClusterConfigYaml, kindCreateScript, kindDeleteScript, kindSsdVolumes, kindWorkerNames } from "../../components/kindConfig";
+import { kindClusterConfigYaml, kindCreateScript, kindDeleteScript, kindSsdVolumes, kindWorkerNames } from "../../components/cluster/kind";
 import type { KindClusterConfig } from "../../config/schema";
 import { defaultKindNodeImage } from "../../config/schema";
 import { parsedConfig } from "./fixtures";

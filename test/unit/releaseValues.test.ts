@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { atlasChartDir } from "../../components/paths";
-import { atlasChartValues, atlasFullname, splitImageRef } from "../../components/releaseValues";
+import { atlasChartDir } from "../../lib/paths";
+import { atlasChartValues, atlasFullname, splitImageRef } from "../../components/release/values";
 import { stackConfigSchema } from "../../config/schema";
 import { parsedConfig } from "./fixtures";
 

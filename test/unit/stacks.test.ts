@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { projectDir } from "../../components/paths";
+import { projectDir } from "../../lib/paths";
 import { kubernetesObjects, named, ofType, runStack, StackRun } from "../support/stack";
 
 const digestRef = /^[^@\s]+@sha256:[a-f0-9]{64}$/;

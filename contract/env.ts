@@ -1,0 +1,57 @@
+/**
+ * The server's runtime configuration keys the chart renders, by what they mean. Names are the
+ * pinned server's (its env allowlist is serverEnvAllowlist.generated.ts, generated from the
+ * runtime crate); the contract's intents map onto them as the chart's README table says.
+ */
+export const env = {
+  bind: "ATLAS_BIND",
+  logLevel: "ATLAS_LOG_LEVEL",
+  cacheRoot: "ATLAS_CACHE_ROOT",
+  maxDiskBytes: "ATLAS_MAX_DISK_BYTES",
+  cachedOnlyMode: "ATLAS_CACHED_ONLY_MODE",
+  readinessRequiresCatalog: "ATLAS_READINESS_REQUIRES_CATALOG",
+  storeRoot: "ATLAS_STORE_ROOT",
+  storeS3Enabled: "ATLAS_STORE_S3_ENABLED",
+  storeS3BaseUrl: "ATLAS_STORE_S3_BASE_URL",
+  allowPrivateStoreHosts: "ATLAS_ALLOW_PRIVATE_STORE_HOSTS",
+  pinnedDatasets: "ATLAS_PINNED_DATASETS",
+  startupWarmup: "ATLAS_STARTUP_WARMUP",
+  failOnWarmupError: "ATLAS_FAIL_ON_WARMUP_ERROR",
+  startupWarmupJitterMaxMs: "ATLAS_STARTUP_WARMUP_JITTER_MAX_MS",
+  heavyWorkerPoolSize: "ATLAS_HEAVY_WORKER_POOL_SIZE",
+  maxRequestQueueDepth: "ATLAS_MAX_REQUEST_QUEUE_DEPTH",
+  shutdownDrainMs: "ATLAS_SHUTDOWN_DRAIN_MS",
+  maxSequenceBases: "ATLAS_MAX_SEQUENCE_BASES",
+  sequenceApiKeyRequiredBases: "ATLAS_SEQUENCE_API_KEY_REQUIRED_BASES",
+  sequenceTtlMs: "ATLAS_SEQUENCE_TTL_MS",
+  sequenceRateLimitCapacity: "ATLAS_SEQUENCE_RATE_LIMIT_CAPACITY",
+  sequenceRateLimitRefillPerSec: "ATLAS_SEQUENCE_RATE_LIMIT_REFILL_PER_SEC",
+  /** The store's bearer token: the server's only store credential (it has no SigV4). Secret. */
+  storeBearer: "ATLAS_STORE_S3_BEARER",
+} as const;
+
+export type EnvKey = (typeof env)[keyof typeof env];
+
+/** Prefixes the server checks against its allowlist: an unknown name under them stops it at start. */
+export const enforcedEnvPrefixes = ["ATLAS_", "BIJUX_"] as const;
+
+/**
+ * Keys whose values are credentials: they reach pods only from Secrets, never a ConfigMap or
+ * values in clear. The store keys are the contract's (the server reads only the bearer token).
+ */
+export const secretEnvKeys: readonly string[] = [
+  env.storeBearer,
+  "ATLAS_STORE_HTTP_BEARER",
+  "ATLAS_STORE_ACCESS_KEY_ID",
+  "ATLAS_STORE_SECRET_ACCESS_KEY",
+  "ATLAS_STORE_ACCESS_KEY",
+  "ATLAS_STORE_SECRET_KEY",
+  "ATLAS_HMAC_SECRET",
+  "ATLAS_TOKEN_SIGNING_SECRET",
+  "ATLAS_ALLOWED_API_KEYS",
+  "ATLAS_REDIS_URL",
+  "ATLAS_STORE_S3_PRESIGNED_BASE_URL",
+];
+
+/** Keys the chart sets itself from typed values; `server.extraEnv` may not set them. */
+export const chartOwnedEnvKeys: readonly string[] = Object.values(env);

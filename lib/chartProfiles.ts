@@ -1,0 +1,44 @@
+/** The atlas chart's value profiles, and rendering them to objects with the pinned helm. */
+import { parseAllDocuments } from "yaml";
+import { helmTemplate, TemplateOptions } from "./helm";
+
+/** A plain Kubernetes object as helm renders it. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: any;
+}
+
+/** The profiles the chart ships, as values files layered on values.yaml. */
+export const profiles: { name: string; valuesFiles: string[] }[] = [
+  { name: "default", valuesFiles: [] },
+  { name: "offline", valuesFiles: ["values-offline.yaml"] },
+  { name: "node-local-ssd", valuesFiles: ["values-node-local-ssd.yaml"] },
+  { name: "kind", valuesFiles: ["values-kind.yaml"] },
+  { name: "all-features", valuesFiles: ["ci/all-features-values.yaml"] },
+];
+
+/** Parses a multi-document YAML stream into objects, skipping empty documents. */
+export function parseManifests(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length) throw new Error(`unparsable rendered YAML: ${doc.errors[0].message}`);
+      return doc.toJS() as K8sObject | null;
+    })
+    .filter((o): o is K8sObject => o !== null && typeof o === "object");
+}
+
+/** Renders the chart and returns the parsed objects; throws with helm's stderr on failure. */
+export function renderChart(opts: TemplateOptions = {}): K8sObject[] {
+  const r = helmTemplate(opts);
+  if (r.status !== 0) throw new Error(`helm template failed (exit ${r.status}):\n${r.stderr}`);
+  return parseManifests(r.stdout);
+}
+
+/** Renders one of {@link profiles} by name. */
+export function renderProfile(name: string, extra: Omit<TemplateOptions, "valuesFiles"> = {}): K8sObject[] {
+  const profile = profiles.find((p) => p.name === name);
+  if (!profile) throw new Error(`unknown profile ${name}; the profiles are ${profiles.map((p) => p.name).join(", ")}`);
+  return renderChart({ ...extra, valuesFiles: profile.valuesFiles });
+}
