@@ -23,3 +23,19 @@ export function generatePki(dir: string): void {
   openssl(["genpkey", "-algorithm", "RSA", "-out", "sa.key", "-pkeyopt", "rsa_keygen_bits:2048"], dir);
   openssl(["pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
 }
+
+/**
+ * A client certificate `<name>.crt`/`.key` in `dir`, signed by the cluster CA there, for `subject`
+ * (`/CN=user/O=group`); kept when it already exists. Real nodes' kubelet, kube-proxy and policy
+ * firewall authenticate with these.
+ */
+export function clientCertificate(dir: string, name: string, subject: string): { cert: string; key: string } {
+  const cert = path.join(dir, `${name}.crt`);
+  const key = path.join(dir, `${name}.key`);
+  if (!fs.existsSync(cert)) {
+    fs.writeFileSync(path.join(dir, `${name}.ext`), "extendedKeyUsage=clientAuth\n");
+    openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject], dir);
+    openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "3650", "-extfile", `${name}.ext`], dir);
+  }
+  return { cert, key };
+}

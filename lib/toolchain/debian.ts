@@ -7,8 +7,34 @@ import { spawnSync } from "child_process";
 
 /** The packages each part of the project needs, by purpose. Versions are Debian 12's. */
 export const debianPackages = {
-  /** The pod-faithful runner: namespaces, mounts and an unprivileged user (lib/server/). */
-  podRunner: ["bubblewrap", "util-linux", "iproute2", "curl"],
+  /** The pod-faithful runner: namespaces, mounts and an unprivileged user, the RuntimeDefault seccomp filter compiled by libseccomp (lib/server/). */
+  podRunner: ["bubblewrap", "util-linux", "iproute2", "curl", "python3-seccomp"],
+  /**
+   * Real nodes of the local cluster (lib/cluster/realNode.ts) and the images they run
+   * (lib/image/): the container runtime and CNI plugins, the netfilter tools kube-proxy and the
+   * policy enforcer drive, socat for the API server's socket bridge into a node's network
+   * namespace, and the registry-free image tools (Debian packages unpacked by mmdebstrap, OCI
+   * layouts by umoci, archives by skopeo, the pause binary by gcc).
+   */
+  realNode: [
+    "containerd",
+    "runc",
+    "containernetworking-plugins",
+    "iptables",
+    "ipset",
+    "conntrack",
+    "iproute2",
+    "util-linux",
+    "socat",
+    "curl",
+    "mmdebstrap",
+    "umoci",
+    "skopeo",
+    "gcc",
+    "libc6-dev",
+  ],
+  /** Benchmarks: GNU time reports a measured process's peak RSS (bench/policy-check.ts). */
+  benchmarks: ["time"],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Packages of `names` not installed (dpkg-query says so). */

@@ -1,0 +1,87 @@
+/**
+ * Plain manifests of the node tier: a restricted namespace, the real atlas server as a pod held
+ * to the contract (nonroot, read-only root, bounded /cache and /tmp, probes, no service links),
+ * its Service, and the egress policy under test.
+ */
+import { dns } from "../../contract/network";
+import { paths, probePaths, runAsGroup, runAsUser, defaultPort } from "../../contract/pod";
+import { atlasName, atlasNameLabel } from "../../contract/labels";
+
+type Obj = Record<string, unknown>;
+
+export function restrictedNamespace(name: string): Obj {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" } } };
+}
+
+/** The baseline atlas pod: cached-only (no store, no catalog), every contract setting in place. */
+export function atlasPod(namespace: string, name: string, imageRef: string, labels: Record<string, string> = {}): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace, labels: { [atlasNameLabel]: atlasName, "test.atlas/pod": name, ...labels } },
+    spec: {
+      // The server refuses unknown ATLAS_/BIJUX_ variables, which Service links would inject.
+      enableServiceLinks: false,
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 2,
+      securityContext: { runAsNonRoot: true, runAsUser, runAsGroup, fsGroup: runAsGroup, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "server",
+          image: imageRef,
+          imagePullPolicy: "IfNotPresent",
+          env: [
+            { name: "ATLAS_BIND", value: `0.0.0.0:${defaultPort}` },
+            { name: "ATLAS_CACHE_ROOT", value: paths.cache },
+            { name: "ATLAS_STORE_ROOT", value: paths.store },
+            { name: "ATLAS_CACHED_ONLY_MODE", value: "true" },
+            { name: "ATLAS_READINESS_REQUIRES_CATALOG", value: "false" },
+            { name: "ATLAS_MAX_DISK_BYTES", value: String(8 * 1024 * 1024) },
+          ],
+          ports: [{ name: "http", containerPort: defaultPort }],
+          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+          resources: { requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "32Mi" }, limits: { memory: "256Mi", "ephemeral-storage": "64Mi" } },
+          readinessProbe: { httpGet: { path: probePaths.readiness, port: "http" }, periodSeconds: 2 },
+          livenessProbe: { httpGet: { path: probePaths.liveness, port: "http" }, periodSeconds: 10 },
+          volumeMounts: [
+            { name: "cache", mountPath: paths.cache },
+            { name: "tmp", mountPath: paths.tmp },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "cache", emptyDir: { sizeLimit: "16Mi" } },
+        { name: "tmp", emptyDir: { sizeLimit: "8Mi" } },
+      ],
+    },
+  };
+}
+
+export function atlasService(namespace: string, name: string, podName: string): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace },
+    spec: { selector: { "test.atlas/pod": podName }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+  };
+}
+
+/** The contract's egress shape: deny all but DNS to kube-system and one CIDR on one port. */
+export function egressPolicy(namespace: string, podName: string, allowedCidr: string, port: number): Obj {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: `${podName}-egress`, namespace },
+    spec: {
+      podSelector: { matchLabels: { "test.atlas/pod": podName } },
+      policyTypes: ["Egress"],
+      egress: [
+        { to: [{ namespaceSelector: { matchLabels: { [dns.namespaceNameLabel]: dns.namespace } } }], ports: dns.protocols.map((protocol) => ({ protocol, port: dns.port })) },
+        { to: [{ ipBlock: { cidr: allowedCidr } }], ports: [{ protocol: "TCP", port }] },
+      ],
+    },
+  };
+}
+
+/** The objects as one v1 List (what `kubectl apply -f -` reads). */
+export const yamlStream = (objs: Obj[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items: objs });

@@ -1,0 +1,167 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { runAsUser } from "../../contract/pod";
+import { LocalCluster, start, stop } from "../../lib/cluster/controlPlane";
+import { containerPid, readState } from "../../lib/cluster/realNodes";
+import { atlasImage } from "../../lib/image/images";
+import { BuiltImage } from "../../lib/image/oci";
+import { importIntoNodes } from "../../lib/cluster/realNodes";
+import { requireRealNodes } from "../support/nodeTier";
+import { createTestHost, dnsProbe, httpProbe, tcpProbe, TestHost } from "../support/testHost";
+import { atlasPod, atlasService, egressPolicy, restrictedNamespace, yamlStream } from "./fixtures";
+import { eventually, HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
+
+describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-router firewall, CoreDNS)", function () {
+  this.timeout(10 * 60 * 1000);
+  let root: string;
+  let dataDir: string;
+  let cluster: LocalCluster;
+  let atlas: BuiltImage;
+  let before0: HostSnapshot;
+  let host: TestHost | undefined;
+  const ns = "atlas-node";
+  const k = (args: string[], input?: string) => kubectlOk(cluster.kubeconfigPath, args, input);
+  const netnsOf = (name: string, namespace = ns) => `/proc/${containerPid(dataDir, 0, pod(cluster.kubeconfigPath, namespace, name).containerID)}/ns/net`;
+
+  before(async function () {
+    const { server } = await requireRealNodes(this);
+    this.timeout(15 * 60 * 1000);
+    root = await runRoot();
+    dataDir = path.join(root, "a");
+    atlas = atlasImage({ server: server.server, cli: server.cli });
+    before0 = hostSnapshot();
+    cluster = await start({ dataDir, nodes: 0, realNodes: 1, log: (l) => process.stderr.write(`    ${l}\n`) });
+    importIntoNodes(dataDir, atlas);
+    k(["apply", "-f", "-"], yamlStream([restrictedNamespace(ns), atlasPod(ns, "atlas", atlas.ref), atlasService(ns, "atlas", "atlas")]));
+    await eventually("atlas pod Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "atlas").ready ? true : undefined));
+  });
+
+  after(async () => {
+    host?.remove();
+    if (dataDir) await stop(dataDir);
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  describe("the node", () => {
+    it("registers Ready with containerd as its runtime and the pinned kubelet", () => {
+      const node = JSON.parse(k(["get", "node", "atlas-real-0", "-o", "json"])) as { status: { nodeInfo: { containerRuntimeVersion: string; kubeletVersion: string }; conditions: { type: string; status: string }[] }; spec: { podCIDR: string } };
+      assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/1\.6\./);
+      assert.equal(node.status.nodeInfo.kubeletVersion, "v1.34.2");
+      assert.equal(node.status.conditions.find((c) => c.type === "Ready")?.status, "True");
+      assert.equal(node.spec.podCIDR, cluster.network!.nodes[0].podCidr);
+    });
+
+    it("never pulls: a pod whose image was not imported fails to pull at once", async () => {
+      k(["apply", "-f", "-"], JSON.stringify({ ...atlasPod(ns, "unpulled", "atlas.local/not-imported:1.0"), metadata: { name: "unpulled", namespace: ns } }));
+      const p = await eventually("pull failure", 60_000, () => {
+        const s = pod(cluster.kubeconfigPath, ns, "unpulled");
+        return ["ErrImagePull", "ImagePullBackOff"].includes(s.waitingReason) ? s : undefined;
+      });
+      assert.match(p.message, /127\.0\.0\.1:1|connection refused|network is unreachable/);
+      k(["delete", "pod", "-n", ns, "unpulled", "--wait=false"]);
+    });
+  });
+
+  describe("the real atlas server in a restricted pod", () => {
+    it("runs the image built here, by digest", () => {
+      const spec = JSON.parse(k(["get", "pod", "-n", ns, "atlas", "-o", "json"])) as { status: { containerStatuses: { imageID: string }[] } };
+      assert.equal(spec.status.containerStatuses[0].imageID.replace(/^docker\.io\//, ""), atlas.ref);
+    });
+
+    it("runs as the nonroot user", () => {
+      const pid = containerPid(dataDir, 0, pod(cluster.kubeconfigPath, ns, "atlas").containerID);
+      const uid = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1];
+      assert.equal(Number(uid), runAsUser);
+    });
+
+    it("answers /readyz on its pod address", () => {
+      const p = pod(cluster.kubeconfigPath, ns, "atlas");
+      assert.equal(httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${p.podIP}:8080/readyz`), "200 ready");
+    });
+
+    it("answers through its ClusterIP Service", () => {
+      const ip = k(["get", "service", "-n", ns, "atlas", "-o", "jsonpath={.spec.clusterIP}"]).trim();
+      assert.equal(httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${ip}/healthz`), "200 ok");
+    });
+
+    it("keeps its root filesystem read-only while /cache is writable", () => {
+      const pid = containerPid(dataDir, 0, pod(cluster.kubeconfigPath, ns, "atlas").containerID);
+      assert.throws(() => fs.writeFileSync(`/proc/${pid}/root/probe`, "x"), /EROFS/);
+      fs.writeFileSync(`/proc/${pid}/root/cache/probe`, "x");
+      fs.rmSync(`/proc/${pid}/root/cache/probe`);
+    });
+
+    it("is evicted by the kubelet when its /cache emptyDir overflows its size limit", async () => {
+      k(["apply", "-f", "-"], JSON.stringify(atlasPod(ns, "filler", atlas.ref)));
+      await eventually("filler Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "filler").ready ? true : undefined));
+      const pid = containerPid(dataDir, 0, pod(cluster.kubeconfigPath, ns, "filler").containerID);
+      fs.writeFileSync(`/proc/${pid}/root/cache/fill`, Buffer.alloc(24 * 1024 * 1024, 1));
+      const p = await eventually("eviction", 90_000, () => {
+        const s = pod(cluster.kubeconfigPath, ns, "filler");
+        return s.phase === "Failed" ? s : undefined;
+      });
+      assert.equal(p.reason, "Evicted");
+      assert.match(p.message, /cache/);
+    });
+  });
+
+  describe("NetworkPolicy egress, enforced by the node's firewall", () => {
+    let denied: string;
+    let allowed: string;
+    const port = 8088;
+
+    before(async function () {
+      const net = cluster.network!;
+      denied = `100.64.${net.slot}.200`;
+      allowed = `100.64.${net.slot}.220`;
+      host = createTestHost(net, 1, [denied, allowed], port);
+      k(["apply", "-f", "-"], yamlStream([atlasPod(ns, "probe", atlas.ref), atlasPod(ns, "control", atlas.ref), egressPolicy(ns, "probe", `${allowed}/32`, port)]));
+      for (const name of ["probe", "control"]) await eventually(`${name} Ready`, 120_000, () => (pod(cluster.kubeconfigPath, ns, name).ready ? true : undefined));
+      // The firewall programs a policy chain for the selected pod once it has seen pod and policy.
+      await eventually("policy programmed", 60_000, () => (tcpProbe(netnsOf("probe"), denied, port) !== "test-host" ? true : undefined));
+    });
+
+    it("leaves an unselected pod free to reach the test host (the control)", () => {
+      assert.equal(tcpProbe(netnsOf("control"), denied, port), "test-host");
+    });
+
+    it("denies a selected pod egress to an address outside its policy", () => {
+      assert.notEqual(tcpProbe(netnsOf("probe"), denied, port), "test-host");
+    });
+
+    it("allows a selected pod egress to the allowed CIDR", () => {
+      assert.equal(tcpProbe(netnsOf("probe"), allowed, port), "test-host");
+    });
+
+    it("lets a selected pod resolve Service names through DNS in kube-system", () => {
+      assert.equal(dnsProbe(netnsOf("probe"), cluster.network!.dnsServiceIp, `atlas.${ns}.svc.cluster.local`), k(["get", "service", "-n", ns, "atlas", "-o", "jsonpath={.spec.clusterIP}"]).trim());
+    });
+
+    it("denies a selected pod DNS to a server outside kube-system", () => {
+      assert.match(dnsProbe(netnsOf("probe"), denied, "kubernetes.default.svc.cluster.local", 2000), /ETIMEOUT|ECONNREFUSED|EREFUSED/);
+    });
+  });
+
+  describe("stop", () => {
+    it("leaves no process, namespace, link, cgroup, mount or netfilter change behind", async () => {
+      const net = cluster.network!;
+      const state = readState(dataDir)!;
+      assert.ok(state, "state file");
+      host?.remove();
+      host = undefined;
+      await stop(dataDir);
+      const after = hostSnapshot();
+      assert.deepEqual(processesMentioning(dataDir), []);
+      assert.deepEqual(after.netns.filter((n) => n.startsWith(`atlas${net.slot}-`)), []);
+      assert.deepEqual(after.links.filter((l) => l.startsWith(net.hostVeth)), []);
+      assert.equal(fs.existsSync(`/sys/fs/cgroup/memory${net.cgroupRoot}`), false);
+      assert.deepEqual(after.mounts.filter((m) => m.startsWith(root)), []);
+      assert.equal(after.iptables, before0.iptables);
+      assert.equal(after.ipsets, before0.ipsets);
+      assert.equal(after.nft, before0.nft);
+      assert.equal(fs.existsSync(dataDir), false);
+      dataDir = "";
+    });
+  });
+});
