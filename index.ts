@@ -7,7 +7,7 @@ import { loadStackConfig } from "./config/load";
 
 const { config, credentials, secretKeys } = loadStackConfig();
 
-const cluster = new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsd: config.nodeLocalSsd });
+const cluster = new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsdProfile: config.nodeLocalSsdProfile });
 const image = new AtlasImage("image", { image: config.image, registry: cluster.registry });
 const addons = declareAddons(config, cluster.provider);
 const release = new AtlasRelease("atlas", {

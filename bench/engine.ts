@@ -122,7 +122,7 @@ async function main(): Promise<void> {
         // program computes for the offline stack (its image is pinned, so they are plain).
         const config = parsedConfig("offline");
         if (config.image.source !== "pinned") throw new Error("the offline stack's image is expected to be pinned");
-        const chartValues = atlasChartValues(config, { image: splitImageRef(config.image.ref), monitoringNamespace: config.monitoring.namespace });
+        const chartValues = atlasChartValues(config, { image: splitImageRef(config.image.ref) });
         const valuesFile = path.join(workDir, "bench-values.yaml");
         fs.writeFileSync(valuesFile, stringify(chartValues));
         const manifests = path.join(workDir, "bench-manifests.yaml");

@@ -2,19 +2,21 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageConfig } from "../config/schema";
 import type { ClusterRegistry } from "./cluster/atlasCluster";
-import { dockerfilePath, fromProject } from "../lib/paths";
+import * as path from "path";
+import { serverVersion } from "../contract/server";
+import { dockerfilePath } from "../lib/paths";
 
 export interface AtlasImageArgs {
-  /** build (from a bijux-atlas checkout) or pinned (a given digest reference), validated. Required. */
+  /** build (docker/Dockerfile from the pinned crates) or pinned (a given digest reference), validated. Required. */
   image: ImageConfig;
   /** Registry the cluster pulls from, where a build without image.repository is pushed (the kind registry), and what must exist before a push. Default: none. */
   registry?: ClusterRegistry;
 }
 
 /**
- * The server image as a reference by digest. `build` runs docker/Dockerfile against a bijux-atlas
- * checkout and pushes the result where the cluster pulls from, so the registry's digest is what
- * gets deployed; `pinned` declares nothing and passes the given reference through.
+ * The server image as a reference by digest. `build` runs docker/Dockerfile, which installs the
+ * pinned crates, and pushes the result where the cluster pulls from, so the registry's digest is
+ * what gets deployed; `pinned` declares nothing and passes the given reference through.
  */
 export class AtlasImage extends pulumi.ComponentResource {
   /** repository[:tag]@sha256:<digest> of the image the chart deploys. */
@@ -38,10 +40,10 @@ export class AtlasImage extends pulumi.ComponentResource {
         {
           imageName: `${repository}:${image.tag}`,
           build: {
-            context: fromProject(image.context),
+            context: path.dirname(dockerfilePath),
             dockerfile: dockerfilePath,
             platform: image.platform,
-            args: image.buildArgs,
+            args: { ...image.buildArgs, ATLAS_VERSION: serverVersion },
             cacheFrom: image.cacheFrom.length > 0 ? { images: image.cacheFrom } : undefined,
           },
         },

@@ -1,16 +1,14 @@
 /**
- * Rules relating several `atlas:` keys. Each names the sections it reads, so it still runs when
- * other sections are invalid: one run reports every problem it can.
+ * Rules relating several `atlas:` keys that only the stack has (cluster, image, add-ons, the
+ * local volumes it declares); rules over the chart's values are chartConstraints.ts, run on the
+ * values the stack builds. Each names the sections it reads, so it still runs when other sections
+ * are invalid: one run reports every problem it can.
  */
-import { quantityValue } from "./primitives";
+import { quantityValue } from "../contract/quantity";
+import type { Problem } from "./chartConstraints";
 import type { SectionName, StackConfig } from "./schema";
 
-/** One bad key: its path under `atlas:`, the value found there, and what is allowed. */
-export interface Problem {
-  path: (string | number)[];
-  received: unknown;
-  allowed: string;
-}
+export type { Problem };
 
 export interface Rule {
   /** Sections the check reads; it runs only when all of them parsed. */
@@ -25,6 +23,13 @@ function peakPods(c: StackConfig): number {
 
 export const rules: Rule[] = [
   {
+    reads: ["store"],
+    check: ({ store }) =>
+      store.credentials.bearerToken !== undefined && store.credentials.existingSecret !== ""
+        ? [{ path: ["store", "credentials", "existingSecret"], received: store.credentials.existingSecret, allowed: '"" while bearerToken is set: the token is either this stack\'s secret (the chart creates the Secret) or in an existing Secret, not both' }]
+        : [],
+  },
+  {
     reads: ["image", "cluster"],
     check: (c) =>
       c.image.source === "build" && c.image.repository === undefined && c.cluster.target !== "kind"
@@ -32,47 +37,10 @@ export const rules: Rule[] = [
         : [],
   },
   {
-    reads: ["store"],
-    check: ({ store }) => {
-      const cred = store.credentials;
-      if (!cred) return [];
-      const problems: Problem[] = [];
-      const keys = cred.accessKey !== undefined || cred.secretKey !== undefined;
-      if (keys && cred.existingSecret !== undefined) {
-        problems.push({ path: ["store", "credentials", "existingSecret"], received: cred.existingSecret, allowed: "either existingSecret or accessKey/secretKey, not both" });
-      }
-      for (const [key, other] of [["accessKey", "secretKey"], ["secretKey", "accessKey"]] as const) {
-        if (cred[key] === undefined && cred[other] !== undefined) {
-          problems.push({ path: ["store", "credentials", key], received: undefined, allowed: `a secret value whenever ${other} is set` });
-        }
-      }
-      if (!keys && cred.existingSecret === undefined) {
-        problems.push({ path: ["store", "credentials"], received: cred, allowed: "accessKey and secretKey (as secrets), or existingSecret" });
-      }
-      return problems;
-    },
-  },
-  {
-    reads: ["server"],
-    check: ({ server }) =>
-      !server.cachedOnlyMode && server.catalogUrl === undefined
-        ? [{ path: ["server", "catalogUrl"], received: undefined, allowed: "the catalog URL; readiness waits for the catalog unless server.cachedOnlyMode is true" }]
-        : [],
-  },
-  {
-    reads: ["server", "store", "networkPolicy"],
-    check: ({ server, store, networkPolicy }) => {
-      const endpoints = [server.catalogUrl && "server.catalogUrl", store.endpoint && "store.endpoint"].filter(Boolean);
-      return networkPolicy.enabled && endpoints.length > 0 && networkPolicy.egressCidrs.length === 0
-        ? [{ path: ["networkPolicy", "egressCidrs"], received: [], allowed: `at least one CIDR rule covering ${endpoints.join(" and ")}; the NetworkPolicy denies all other egress` }]
-        : [];
-    },
-  },
-  {
-    reads: ["canary", "argoRollouts"],
+    reads: ["rollout", "argoRollouts"],
     check: (c) =>
-      c.canary.enabled && c.argoRollouts.mode === "disabled"
-        ? [{ path: ["argoRollouts", "mode"], received: "disabled", allowed: '"install" or "preinstalled" while canary.enabled is true (the Rollout needs the Argo Rollouts CRDs and controller)' }]
+      c.rollout.enabled && c.argoRollouts.mode === "disabled"
+        ? [{ path: ["argoRollouts", "mode"], received: "disabled", allowed: '"install" or "preinstalled" while rollout.enabled is true (the Rollout needs the Argo Rollouts CRDs and controller)' }]
         : [],
   },
   {
@@ -103,86 +71,34 @@ export const rules: Rule[] = [
     },
   },
   {
-    reads: ["cache", "datasetWarmupJob"],
-    check: ({ cache, datasetWarmupJob }) => {
-      const users = [cache.prewarm && "cache.prewarm", datasetWarmupJob.enabled && "datasetWarmupJob.enabled"].filter(Boolean);
-      return users.length > 0 && cache.pinnedDatasets.length === 0
-        ? [{ path: ["cache", "pinnedDatasets"], received: [], allowed: `at least one dataset while ${users.join(" and ")} is true` }]
-        : [];
-    },
-  },
-  {
-    reads: ["hpa"],
-    check: ({ hpa }) =>
-      hpa.minReplicas > hpa.maxReplicas ? [{ path: ["hpa", "minReplicas"], received: hpa.minReplicas, allowed: `at most hpa.maxReplicas (${hpa.maxReplicas})` }] : [],
-  },
-  {
-    reads: ["pdb", "hpa", "server"],
-    check: ({ pdb, hpa, server }) => {
-      const fewest = hpa.enabled ? hpa.minReplicas : server.replicas;
-      return pdb.enabled && typeof pdb.minAvailable === "number" && pdb.minAvailable >= fewest
-        ? [{ path: ["pdb", "minAvailable"], received: pdb.minAvailable, allowed: `fewer than the ${fewest} replica(s) that may run, or node drains block forever` }]
-        : [];
-    },
-  },
-  {
-    reads: ["resources"],
-    check: ({ resources }) =>
-      (["cpu", "memory", "ephemeral-storage"] as const)
-        .filter((r) => quantityValue(resources.requests[r]) > quantityValue(resources.limits[r]))
-        .map((r) => ({ path: ["resources", "requests", r], received: resources.requests[r], allowed: `at most resources.limits.${r} (${resources.limits[r]})` })),
-  },
-  {
-    reads: ["cache", "resources", "nodeLocalSsd"],
-    check: ({ cache, resources, nodeLocalSsd }) => {
-      const problems: Problem[] = [];
-      const limit = resources.limits["ephemeral-storage"];
-      const ssd = nodeLocalSsd.enabled;
-      // With the SSD profile /cache is a PVC and no longer counts against ephemeral-storage.
-      const onEphemeral = ssd ? quantityValue(cache.tmpSize) : quantityValue(cache.diskSize) + quantityValue(cache.tmpSize);
-      if (onEphemeral > quantityValue(limit)) {
-        problems.push({
-          path: ["resources", "limits", "ephemeral-storage"],
-          received: limit,
-          allowed: ssd ? `at least cache.tmpSize (${cache.tmpSize})` : `at least cache.diskSize + cache.tmpSize (${cache.diskSize} + ${cache.tmpSize}), so kubelet evicts on the cache policy`,
-        });
-      }
-      const cap = ssd ? nodeLocalSsd.size : cache.diskSize;
-      if (cache.maxDiskBytes > quantityValue(cap)) {
-        problems.push({ path: ["cache", "maxDiskBytes"], received: cache.maxDiskBytes, allowed: `at most ${ssd ? "nodeLocalSsd.size" : "cache.diskSize"} (${cap} = ${quantityValue(cap)} bytes)` });
-      }
-      return problems;
-    },
-  },
-  {
-    reads: ["nodeLocalSsd", "cluster", "hpa", "server"],
+    reads: ["nodeLocalSsdProfile", "cluster", "hpa", "server"],
     check: (c) => {
-      const ssd = c.nodeLocalSsd;
+      const ssd = c.nodeLocalSsdProfile;
       const problems: Problem[] = [];
       const declaresVolumes = ssd.enabled && ssd.provision === "stack" && c.cluster.target !== "kind";
       if (ssd.volumes.length > 0 && !declaresVolumes) {
         problems.push({
-          path: ["nodeLocalSsd", "volumes"],
+          path: ["nodeLocalSsdProfile", "volumes"],
           received: ssd.volumes,
-          allowed: "no volumes unless nodeLocalSsd.enabled is true, provision is stack and the target is not kind (kind generates its own)",
+          allowed: "no volumes unless nodeLocalSsdProfile.enabled is true, provision is stack and the target is not kind (kind generates its own)",
         });
       }
       if (declaresVolumes && ssd.volumes.length === 0) {
-        problems.push({ path: ["nodeLocalSsd", "volumes"], received: [], allowed: 'at least one {node, path, capacity}, or provision "platform" when the platform provides the local PVs' });
+        problems.push({ path: ["nodeLocalSsdProfile", "volumes"], received: [], allowed: 'at least one {node, path, capacity}, or provision "platform" when the platform provides the local PVs' });
       }
       if (declaresVolumes) {
         const seen = new Set<string>();
-        ssd.volumes.forEach((v, i) => {
+        ssd.volumes.forEach((v: StackConfig["nodeLocalSsdProfile"]["volumes"][number], i: number) => {
           if (seen.has(`${v.node}:${v.path}`)) {
-            problems.push({ path: ["nodeLocalSsd", "volumes", i], received: v, allowed: `a node and path not listed before (${v.node}:${v.path} is)` });
+            problems.push({ path: ["nodeLocalSsdProfile", "volumes", i], received: v, allowed: `a node and path not listed before (${v.node}:${v.path} is)` });
           }
           seen.add(`${v.node}:${v.path}`);
           if (quantityValue(v.capacity) < quantityValue(ssd.size)) {
-            problems.push({ path: ["nodeLocalSsd", "volumes", i, "capacity"], received: v.capacity, allowed: `at least nodeLocalSsd.size (${ssd.size}); a smaller volume never binds` });
+            problems.push({ path: ["nodeLocalSsdProfile", "volumes", i, "capacity"], received: v.capacity, allowed: `at least nodeLocalSsdProfile.size (${ssd.size}); a smaller volume never binds` });
           }
         });
         if (ssd.volumes.length < peakPods(c)) {
-          problems.push({ path: ["nodeLocalSsd", "volumes"], received: ssd.volumes, allowed: `at least ${peakPods(c)} volumes (peak pods incl. one surge pod); each pod binds one local PV` });
+          problems.push({ path: ["nodeLocalSsdProfile", "volumes"], received: ssd.volumes, allowed: `at least ${peakPods(c)} volumes (peak pods incl. one surge pod); each pod binds one local PV` });
         }
       }
       if (ssd.enabled && ssd.provision === "stack" && c.cluster.target === "kind") {

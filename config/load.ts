@@ -4,8 +4,11 @@
  * every bad key. Nothing is declared before this has run.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { configNamespace, formatProblems, problemsFromIssues } from "./problems";
+import { checkChartValues } from "./chartConstraints";
+import { chartValuesSchema, placeholderDigest } from "./chartValues";
+import { configNamespace, formatProblems, keyPath, problemsFromIssues } from "./problems";
 import { Problem, rules } from "./constraints";
+import { stackChartValues } from "./stackValues";
 import { SectionName, sections, secretPaths, StackConfig, stackConfigSchema } from "./schema";
 
 // The SDK's runtime/config module exports isConfigSecret (pulumi.Config relies on it) without typings.
@@ -13,8 +16,7 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 
 /** Store credentials, only ever as secret Outputs. */
 export interface StoreCredentials {
-  accessKey: pulumi.Output<string>;
-  secretKey: pulumi.Output<string>;
+  bearerToken: pulumi.Output<string>;
 }
 
 export interface LoadedConfig {
@@ -24,7 +26,10 @@ export interface LoadedConfig {
   credentials?: StoreCredentials;
   /**
    * Keys other than `atlas:store` the operator set as secrets. Their values are not credentials
-   * by contract, but the chart values derived from them are kept secret too.
+   * by contract, but the chart values derived from them are kept secret too. `atlas:store` is
+   * secret whenever its token is (Pulumi marks the whole top-level key); the token leaves as a
+   * secret Output, and the rest of the section cannot hold a credential (store.url refuses
+   * userinfo and query strings).
    */
   secretKeys: string[];
 }
@@ -38,7 +43,7 @@ export class StackConfigError extends pulumi.RunError {
     super(
       `invalid configuration of stack "${stack}": ${lines.length} problem${lines.length === 1 ? "" : "s"}\n` +
         lines.map((l) => `  - ${l}`).join("\n") +
-        `\nFix them in Pulumi.${stack}.yaml or with \`pulumi config set --path <key> <value>\` and run again.`,
+        `\nFix them in Pulumi.${stack}.yaml or with \`pulumi config set --path <key> <value>\` (the key as printed, atlas: included) and run again.`,
     );
     this.name = "StackConfigError";
   }
@@ -64,6 +69,21 @@ function valueAt(raw: unknown, path: readonly string[]): unknown {
   return path.reduce<any>((cur, p) => (cur !== null && typeof cur === "object" ? cur[p] : undefined), raw);
 }
 
+/** A stand-in for what the program computes at run time (the image, a secret token), for validation. */
+const placeholders = { image: { repository: "registry.invalid/atlas", tag: "", digest: placeholderDigest }, bearerToken: "[secret]" };
+
+/**
+ * The chart-value rules (chartConstraints.ts) on the values this stack builds: what the chart
+ * would refuse, caught before anything is declared. Values paths are the stack's paths.
+ */
+function chartValueProblems(config: StackConfig): Problem[] {
+  const values = stackChartValues(config, { image: placeholders.image, bearerToken: config.store.credentials.bearerToken === undefined ? undefined : placeholders.bearerToken });
+  const parsed = chartValuesSchema.safeParse(values);
+  // Every stack section is the chart's own schema, so the chart schema accepts what the stack schema did.
+  if (!parsed.success) throw new Error(`internal: the chart values built from a valid stack config are invalid: ${parsed.error.message}`);
+  return checkChartValues(parsed.data);
+}
+
 /**
  * Validates raw config: the schema (all sections at once), the cross-key rules whose sections
  * parsed, and that credentials were set as secrets. Pure, so tests can drive it directly.
@@ -75,7 +95,7 @@ export function validateStackConfig(raw: Record<string, unknown>, isSecretKey: (
       problems.push({
         path,
         received: valueAt(raw, path),
-        allowed: `a secret: set it with \`pulumi config set --secret --path ${path.join(".")} <value>\``,
+        allowed: `a secret: set it with \`pulumi config set --secret --path ${keyPath(path)} <value>\``,
       });
     }
   }
@@ -96,6 +116,7 @@ export function validateStackConfig(raw: Record<string, unknown>, isSecretKey: (
   for (const rule of rules) {
     if (rule.reads.every((s) => config[s] !== undefined)) problems.push(...rule.check(config as StackConfig));
   }
+  if (parsed.success) problems.push(...chartValueProblems(parsed.data));
   return problems.length === 0 ? { config: config as StackConfig, problems } : { problems };
 }
 
@@ -109,10 +130,10 @@ export function loadStackConfig(): LoadedConfig {
   const { config, problems } = validateStackConfig(raw, isSecretKey);
   if (!config) throw new StackConfigError(formatProblems(problems), pulumi.getStack());
 
-  const { accessKey, secretKey, existingSecret } = config.store.credentials ?? {};
-  const credentials = accessKey !== undefined && secretKey !== undefined ? { accessKey: pulumi.secret(accessKey), secretKey: pulumi.secret(secretKey) } : undefined;
-  // The plain-text copies stop here: components only ever see the secret Outputs.
-  const store = { ...config.store, credentials: existingSecret !== undefined ? { existingSecret } : undefined };
+  const { bearerToken, existingSecret } = config.store.credentials;
+  const credentials = bearerToken !== undefined ? { bearerToken: pulumi.secret(bearerToken) } : undefined;
+  // The plain-text copy stops here: components only ever see the secret Output.
+  const store = { ...config.store, credentials: { existingSecret } };
   const secretKeys = Object.keys(raw).filter((k) => k !== "store" && isSecretKey(k));
   return { config: { ...config, store }, credentials, secretKeys };
 }

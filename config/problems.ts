@@ -4,7 +4,7 @@
  * Credentials are never echoed.
  */
 import { z } from "zod";
-import type { Problem } from "./constraints";
+import type { Problem } from "./chartConstraints";
 import { secretPaths } from "./schema";
 
 /** The config namespace of this project's keys. */

@@ -43,7 +43,7 @@ export interface ConfigEdits {
 }
 
 /** Splits "atlas:a.b[0].c" into the top-level key "atlas:a" and the path [b, 0, c]. */
-function splitKeyPath(keyPath: string): { key: string; path: (string | number)[] } {
+export function splitKeyPath(keyPath: string): { key: string; path: (string | number)[] } {
   const colon = keyPath.indexOf(":");
   const parts = keyPath
     .slice(colon + 1)

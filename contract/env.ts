@@ -16,7 +16,6 @@ export const env = {
   allowPrivateStoreHosts: "ATLAS_ALLOW_PRIVATE_STORE_HOSTS",
   pinnedDatasets: "ATLAS_PINNED_DATASETS",
   startupWarmup: "ATLAS_STARTUP_WARMUP",
-  failOnWarmupError: "ATLAS_FAIL_ON_WARMUP_ERROR",
   startupWarmupJitterMaxMs: "ATLAS_STARTUP_WARMUP_JITTER_MAX_MS",
   heavyWorkerPoolSize: "ATLAS_HEAVY_WORKER_POOL_SIZE",
   maxRequestQueueDepth: "ATLAS_MAX_REQUEST_QUEUE_DEPTH",
@@ -55,3 +54,9 @@ export const secretEnvKeys: readonly string[] = [
 
 /** Keys the chart sets itself from typed values; `server.extraEnv` may not set them. */
 export const chartOwnedEnvKeys: readonly string[] = Object.values(env);
+
+/** The values the server reads as true in a boolean key (it refuses anything but 1/0/true/false/yes/no). */
+export const serverTrueValues: readonly string[] = ["1", "true", "yes"];
+
+/** Whether an env value turns a boolean key on, as the server reads it. */
+export const isServerTrue = (value: unknown) => typeof value === "string" && serverTrueValues.includes(value.trim().toLowerCase());

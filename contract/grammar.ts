@@ -27,6 +27,12 @@ export const patterns = {
   digestReference: "^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$",
   /** An http(s) URL. */
   httpUrl: "^https?://[^\\s/]+(/\\S*)?$",
+  /**
+   * The store's base URL: http(s), no userinfo, query or fragment. The server appends dataset
+   * paths to it and authenticates with its bearer token only, so a credential in the URL would be
+   * both useless and a leak (the URL is a plain ConfigMap value).
+   */
+  storeBaseUrl: "^https?://[^\\s/@?#]+(/[^\\s?#]*)?$",
   /** A Prometheus duration: 30s, 1m, 1h30m. */
   promDuration: "^([0-9]+(ms|s|m|h))+$",
   /** An Argo Rollouts pause duration: 5m, 1h, 30s. */

@@ -7,3 +7,23 @@ export const dns = {
   port: 53,
   protocols: ["UDP", "TCP"] as const,
 } as const;
+
+/**
+ * Broad egress, by coverage: the atlas pods' egress (the union of every NetworkPolicy selecting
+ * them) may reach at most the addresses of one IPv4 /16 and of one IPv6 /48, counted after
+ * `except` blocks, across all rules and policies together. Why these sizes: the contract asks for
+ * an explicit allowlist of the catalog and store endpoints, which live in one provider network;
+ * a /16 is the largest IPv4 block a cloud VPC or a private site network gets (AWS VPCs are /16 to
+ * /28) and a /48 is one site's IPv6 allocation (RFC 6177). Anything wider reaches beyond one
+ * network and is not an allowlist.
+ */
+export const broadEgress = {
+  ipv4: { family: "IPv4", bits: 32, widestPrefix: 16 },
+  ipv6: { family: "IPv6", bits: 128, widestPrefix: 48 },
+} as const;
+
+/** How many addresses each family may reach at most (2^(bits - widestPrefix)). */
+export function maxEgressAddresses(family: keyof typeof broadEgress): bigint {
+  const f = broadEgress[family];
+  return 1n << BigInt(f.bits - f.widestPrefix);
+}

@@ -22,6 +22,17 @@ export const paths = {
 /** The writable mounts the contract allows. */
 export const writablePaths: readonly string[] = [paths.cache, paths.tmp];
 
+/** Value of the component label on the catalog publish Job's pods. */
+export const catalogPublishComponent = "catalog-publish";
+
+/**
+ * The writable mounts of a pod with this component label: the contract's two, plus the store for
+ * the catalog publish Job, whose purpose is writing the store's catalog.
+ */
+export function writablePathsOf(component: string | undefined): readonly string[] {
+  return component === catalogPublishComponent ? [...writablePaths, paths.store] : writablePaths;
+}
+
 /** Name of the container port (and Service target port). */
 export const httpPortName = "http";
 

@@ -10,14 +10,21 @@ export interface K8sObject {
   [field: string]: any;
 }
 
-/** The profiles the chart ships, as values files layered on values.yaml. */
+/**
+ * The chart's profiles, as values files layered on values.yaml: the stack profiles generated
+ * from the stack files, and the ci/ scenarios (argo-helm's convention). "default" is values.yaml
+ * plus the least a deployment must set (where the store is, and the egress to it).
+ */
 export const profiles: { name: string; valuesFiles: string[] }[] = [
-  { name: "default", valuesFiles: [] },
+  { name: "default", valuesFiles: ["ci/store-url-values.yaml"] },
   { name: "offline", valuesFiles: ["values-offline.yaml"] },
-  { name: "node-local-ssd", valuesFiles: ["values-node-local-ssd.yaml"] },
-  { name: "kind", valuesFiles: ["values-kind.yaml"] },
+  { name: "dev", valuesFiles: ["values-dev.yaml"] },
+  { name: "prod", valuesFiles: ["values-prod.yaml"] },
+  { name: "store-credentials", valuesFiles: ["ci/store-credentials-values.yaml"] },
   { name: "all-features", valuesFiles: ["ci/all-features-values.yaml"] },
 ];
+
+export const defaultProfileFiles = profiles[0].valuesFiles;
 
 /** Parses a multi-document YAML stream into objects, skipping empty documents. */
 export function parseManifests(text: string): K8sObject[] {

@@ -1,26 +1,27 @@
 /**
- * The custom metrics the atlas HPA scales on. The chart's HPA asks custom.metrics.k8s.io for
- * Pods metrics under exactly these names; the adapter rules below serve them.
+ * prometheus-adapter rules serving the two Pods metrics the atlas HPA scales on, under the names
+ * the chart's HPA asks custom.metrics.k8s.io for (contract/metrics.ts).
  */
-export const atlasPodMetrics = ["bijux_http_request_latency_p95_seconds", "bijux_inflight_heavy_queries"] as const;
+import { HpaPodMetric, hpaPodMetrics, inflightHeavy, latencyP95, queryRouteMatcher } from "../../contract/metrics";
 
-/** How each metric aggregates the series of one pod (several series per pod, e.g. per route). */
-const aggregation: Record<(typeof atlasPodMetrics)[number], string> = {
-  // The slowest route's p95 is what the pod's latency target guards.
-  bijux_http_request_latency_p95_seconds: "max",
-  // Heavy queries in flight add up across series.
-  bijux_inflight_heavy_queries: "sum",
-};
+export const atlasPodMetrics = hpaPodMetrics;
 
 /**
- * prometheus-adapter rules: each atlas series the server exports, scoped to its namespace and
- * pod, exposed as a Pods metric of the same name.
+ * How each metric becomes one value per pod. The server exports its p95 per route (a `route`
+ * label): the pod's value is its slowest query route's p95 (probe and scrape routes left out, or a
+ * fast probe would mask a slow route). Heavy queries in flight are one series per pod already.
  */
+const perPod: Record<HpaPodMetric, { matchers: string; aggregation: string }> = {
+  [latencyP95.name]: { matchers: `,${queryRouteMatcher}`, aggregation: "max" },
+  [inflightHeavy.name]: { matchers: "", aggregation: "sum" },
+};
+
+/** The adapter's rules: each atlas series scoped to its namespace and pod, aggregated per pod. */
 export function atlasAdapterRules(): Record<string, unknown>[] {
   return atlasPodMetrics.map((metric) => ({
     seriesQuery: `${metric}{namespace!="",pod!=""}`,
     resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
     name: { matches: `^${metric}$`, as: metric },
-    metricsQuery: `${aggregation[metric]}(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)`,
+    metricsQuery: `${perPod[metric].aggregation}(<<.Series>>{<<.LabelMatchers>>${perPod[metric].matchers}}) by (<<.GroupBy>>)`,
   }));
 }

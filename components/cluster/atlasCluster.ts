@@ -41,7 +41,7 @@ export interface AtlasClusterArgs {
   /** Target (render, kubeconfig or kind) and its settings, validated. Required. */
   cluster: ClusterConfig;
   /** Node-local SSD profile; its StorageClass and local PVs are declared when enabled with provision "stack". Default: disabled. */
-  nodeLocalSsd?: StackConfig["nodeLocalSsd"];
+  nodeLocalSsdProfile?: StackConfig["nodeLocalSsdProfile"];
   /** Directory the render target writes manifests to. Default: rendered/<stack> in the project directory. */
   renderDirectory?: string;
   /**
@@ -78,7 +78,7 @@ export class AtlasCluster extends pulumi.ComponentResource {
   constructor(name: string, args: AtlasClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bijux:atlas:AtlasCluster", name, {}, opts);
     const cluster = args.cluster;
-    const ssd = args.nodeLocalSsd?.enabled && args.nodeLocalSsd.provision === "stack" ? args.nodeLocalSsd : undefined;
+    const ssd = args.nodeLocalSsdProfile?.enabled && args.nodeLocalSsdProfile.provision === "stack" ? args.nodeLocalSsdProfile : undefined;
     this.target = cluster.target;
 
     let volumes: LocalVolume[] = ssd?.volumes ?? [];

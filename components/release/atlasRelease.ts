@@ -3,14 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StoreCredentials } from "../../config/load";
 import type { StackConfig } from "../../config/schema";
 import { atlasChartDir } from "../../lib/paths";
-import { atlasChartValues, atlasFullname, splitImageRef } from "./values";
+import { atlasName, atlasNamespaceLabels, partOfLabel } from "../../contract/labels";
+import { atlasChartValues, splitImageRef } from "./values";
 
 export interface AtlasReleaseArgs {
   /** The validated stack config the chart values are computed from. Required. */
   config: StackConfig;
   /** The server image pinned by digest: repository[:tag]@sha256:<hex>. Required. */
   imageRef: pulumi.Input<string>;
-  /** Store keys as secret Outputs; the chart then creates the Secret from them. Default: none (existingSecret or no credentials). */
+  /** The store's bearer token as a secret Output; the chart then creates the Secret from it. Default: none (existingSecret or no credentials). */
   credentials?: StoreCredentials;
   /** Keep all chart values secret, because a key they derive from was set as a secret. Default false. */
   secretValues?: boolean;
@@ -21,14 +22,7 @@ export interface AtlasReleaseArgs {
 }
 
 /** Pod Security admission at "restricted" (the newest version's controls) for enforce, audit and warn. */
-export const restrictedNamespaceLabels: Record<string, string> = {
-  "pod-security.kubernetes.io/enforce": "restricted",
-  "pod-security.kubernetes.io/enforce-version": "latest",
-  "pod-security.kubernetes.io/audit": "restricted",
-  "pod-security.kubernetes.io/audit-version": "latest",
-  "pod-security.kubernetes.io/warn": "restricted",
-  "pod-security.kubernetes.io/warn-version": "latest",
-};
+export const restrictedNamespaceLabels: Record<string, string> = atlasNamespaceLabels;
 
 /**
  * The atlas deployment: its namespace (Pod Security "restricted") and charts/bijux-atlas as a
@@ -38,7 +32,7 @@ export const restrictedNamespaceLabels: Record<string, string> = {
 export class AtlasRelease extends pulumi.ComponentResource {
   /** The release namespace. */
   public readonly namespace: pulumi.Output<string>;
-  /** The Service (and workload) name. */
+  /** The Service (and workload) name: the release name, which the stack hands the chart as its fullname. */
   public readonly serviceName: string;
   /** The in-cluster URL of the Service. */
   public readonly url: string;
@@ -51,15 +45,14 @@ export class AtlasRelease extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: config.release.namespace, labels: { "app.kubernetes.io/part-of": "bijux-atlas", ...restrictedNamespaceLabels } } },
+      { metadata: { name: config.release.namespace, labels: { [partOfLabel]: atlasName, ...restrictedNamespaceLabels } } },
       { parent: this, provider: args.provider },
     );
 
     const image = pulumi.output(args.imageRef).apply(splitImageRef);
     const values = atlasChartValues(config, {
       image: { repository: image.repository, tag: image.tag, digest: image.digest },
-      credentials: args.credentials,
-      monitoringNamespace: config.monitoring.namespace,
+      bearerToken: args.credentials?.bearerToken,
     });
 
     this.chart = new k8s.helm.v4.Chart(
@@ -74,7 +67,7 @@ export class AtlasRelease extends pulumi.ComponentResource {
     );
 
     this.namespace = namespace.metadata.name;
-    this.serviceName = atlasFullname(config.release.name);
+    this.serviceName = config.release.name;
     this.url = `http://${this.serviceName}.${config.release.namespace}.svc:${config.server.port}`;
     this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, url: this.url });
   }

@@ -41,12 +41,12 @@ describe("chart: NetworkPolicy (deny egress except explicit rules)", () => {
     assert.deepEqual(dns.ports, [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
   });
 
-  it("default values permit nothing but DNS", () => {
-    assert.equal(policyOf(renderProfile("default")).spec.egress.length, 1);
+  it("without egress CIDRs nothing but DNS leaves the pods", () => {
+    assert.equal(policyOf(renderProfile("offline")).spec.egress.length, 1);
   });
 
   it("renders each allowlisted CIDR with its ports", () => {
-    const egress = policyOf(renderProfile("all-features")).spec.egress;
+    const egress = policyOf(renderProfile("store-credentials")).spec.egress;
     assert.deepEqual(egress[1], { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ port: 443, protocol: "TCP" }] });
     assert.deepEqual(egress[2], { to: [{ ipBlock: { cidr: "fd00:20::/48" } }], ports: [{ port: 443, protocol: "TCP" }] });
   });
@@ -56,7 +56,7 @@ describe("chart: NetworkPolicy (deny egress except explicit rules)", () => {
   });
 
   it("drops the DNS rule when networkPolicy.dns.enabled is false, leaving egress denied", () => {
-    const policy = policyOf(renderChart({ values: { networkPolicy: { dns: { enabled: false } } } }));
+    const policy = policyOf(renderChart({ valuesFiles: ["values-offline.yaml"], values: { networkPolicy: { dns: { enabled: false } } } }));
     assert.ok(policy.spec.policyTypes.includes("Egress"));
     assert.deepEqual(policy.spec.egress, []);
   });

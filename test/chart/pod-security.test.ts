@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import { componentLabel } from "../../contract/labels";
+import { writablePathsOf } from "../../contract/pod";
 import { containersOf, K8sObject, podSpecOf, profiles, renderProfile } from "../support/chart";
 
 /** Every pod-bearing object of every profile, with its pod template. */
@@ -57,11 +59,12 @@ describe("chart: filesystem strategy on every pod", () => {
     const id = `${profile}: ${obj.kind}/${obj.metadata.name}`;
     const volumes = new Map<string, any>((pod.spec.volumes ?? []).map((v: any) => [v.name, v]));
 
-    it(`${id}: writable mounts are only /cache and /tmp`, () => {
+    it(`${id}: writable mounts are only /cache and /tmp (and /store for the catalog publish Job, which writes the catalog)`, () => {
+      const allowed = writablePathsOf(pod.metadata?.labels?.[componentLabel]);
       for (const c of containersOf(pod.spec)) {
         for (const m of c.volumeMounts ?? []) {
           if (m.readOnly) continue;
-          assert.ok(["/cache", "/tmp"].includes(m.mountPath), `${c.name} mounts ${m.mountPath} writable`);
+          assert.ok(allowed.includes(m.mountPath), `${c.name} mounts ${m.mountPath} writable`);
         }
       }
     });
@@ -78,7 +81,7 @@ describe("chart: filesystem strategy on every pod", () => {
       for (const v of volumes.values()) if (v.emptyDir) assert.ok(v.emptyDir.sizeLimit, `emptyDir ${v.name} unbounded`);
     });
 
-    it(`${id}: /cache, where mounted, is a bounded emptyDir or a PVC on node-local SSD`, () => {
+    it(`${id}: /cache, where mounted, is a bounded emptyDir or a claim (node-local SSD, a seeded cache)`, () => {
       for (const c of containersOf(pod.spec)) {
         const m = (c.volumeMounts ?? []).find((x: any) => x.mountPath === "/cache");
         if (!m) continue;

@@ -23,9 +23,13 @@ const badValues: { why: string; values: Record<string, unknown>; key: RegExp }[]
   { why: "a CIDR without prefix", values: { networkPolicy: { egressCidrs: [{ cidr: "10.0.0.1", ports: [{ port: 443 }] }] } }, key: /networkPolicy\.egressCidrs\.0\.cidr/ },
   { why: "an egress CIDR without ports", values: { networkPolicy: { egressCidrs: [{ cidr: "10.0.0.0/8", ports: [] }] } }, key: /networkPolicy\.egressCidrs\.0\.ports/ },
   { why: "prewarm on with no pinned datasets", values: { cache: { initPrewarm: { enabled: true }, pinnedDatasets: [] } }, key: /cache\.pinnedDatasets/ },
-  { why: "the warm-up job with no pinned datasets", values: { datasetWarmupJob: { enabled: true } }, key: /cache\.pinnedDatasets/ },
-  { why: "created credentials without keys", values: { store: { credentials: { create: true } } }, key: /store\.credentials\.accessKey|store\.credentials: accessKey is required/ },
   { why: "a non-ATLAS extraConfig key", values: { server: { extraConfig: { FOO: "1" } } }, key: /server\.extraConfig/ },
+  { why: "an extraConfig key the server does not know", values: { server: { extraConfig: { ATLAS_CONCURRENCY_HEAVY: "4" } } }, key: /server\.extraConfig/ },
+  { why: "a dataset id not in release/species/assembly form", values: { cache: { pinnedDatasets: ["GRCh38/release-112"] } }, key: /cache\.pinnedDatasets\.0/ },
+  { why: "a dataset id with an upper-case species", values: { cache: { pinnedDatasets: ["112/Homo_sapiens/GRCh38"] } }, key: /cache\.pinnedDatasets\.0/ },
+  { why: "cached-only mode with an egress CIDR", values: { server: { cachedOnlyMode: true } }, key: /networkPolicy\.egressCidrs: Array must have at most 0 items/ },
+  { why: "a store URL that is not http(s)", values: { store: { url: "s3://bucket/atlas" } }, key: /store\.url/ },
+  { why: "a port below 1024", values: { server: { port: 80 } }, key: /server\.port/ },
   { why: "an unknown log level", values: { server: { logLevel: "verbose" } }, key: /server\.logLevel/ },
   { why: "a port out of range", values: { server: { port: 70000 } }, key: /server\.port/ },
   { why: "an empty canary step list", values: { rollout: { enabled: true, steps: [] } }, key: /rollout\.steps/ },
@@ -42,5 +46,5 @@ describe("chart: values.schema.json refuses bad values, naming the key", () => {
     });
   }
 
-  it("accepts the default values", () => assert.equal(helmTemplate().status, 0));
+  it("accepts the default profile", () => assert.equal(helmTemplate().status, 0));
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { imageBinaries } from "../../contract/server";
 import { containersOf, K8sObject, podSpecOf, profiles, renderChart, renderProfile } from "../support/chart";
 
 const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
@@ -9,13 +10,18 @@ const one = (objs: K8sObject[], kind: string) => {
 };
 
 describe("chart: objects per profile", () => {
-  const always = ["ConfigMap", "Service", "ServiceAccount", "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor"];
+  const always = ["ConfigMap", "Service", "ServiceAccount", "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget"];
   for (const profile of profiles) {
     it(`${profile.name} renders the contract's objects`, () => {
       const kinds = new Set(renderProfile(profile.name).map((o) => o.kind));
       for (const k of always) assert.ok(kinds.has(k), `${k} missing`);
     });
   }
+
+  it("renders the ServiceMonitor unless a profile turns it off (offline: no Prometheus Operator CRDs on the render target)", () => {
+    assert.equal(byKind(renderProfile("default"), "ServiceMonitor").length, 1);
+    assert.equal(byKind(renderProfile("offline"), "ServiceMonitor").length, 0);
+  });
 
   it("all-features renders a Rollout instead of the Deployment, never both", () => {
     const objs = renderProfile("all-features");
@@ -29,12 +35,12 @@ describe("chart: objects per profile", () => {
     assert.equal(byKind(objs, "Rollout").length, 0);
   });
 
-  it("all-features renders the created Secret, the warm-up Job and the catalog publish Job", () => {
-    const objs = renderProfile("all-features");
-    assert.equal(byKind(objs, "Secret").length, 1);
-    const jobs = byKind(objs, "Job").map((j) => j.metadata.labels!["app.kubernetes.io/component"]).sort();
-    assert.deepEqual(jobs, ["catalog-publish", "dataset-warmup"]);
+  it("all-features renders the warm-up Job and the catalog publish Job", () => {
+    const jobs = byKind(renderProfile("all-features"), "Job").map((j) => j.metadata.labels!["app.kubernetes.io/component"]).sort();
+    assert.deepEqual(jobs, ["catalog-publish", "warmup"]);
   });
+
+  it("store-credentials renders the created Secret", () => assert.equal(byKind(renderProfile("store-credentials"), "Secret").length, 1));
 });
 
 describe("chart: labels", () => {
@@ -60,8 +66,9 @@ describe("chart: server container", () => {
     const workload = objs.find((o) => o.kind === "Deployment" || o.kind === "Rollout")!;
     const server = workload.spec.template.spec.containers.find((c: any) => c.name === "server");
 
-    it(`${profile.name}: runs /app/bijux-atlas atlas serve`, () => {
-      assert.deepEqual([...server.command, ...server.args], ["/app/bijux-atlas", "atlas", "serve"]);
+    it(`${profile.name}: runs the pinned server binary with no arguments (its config is the ConfigMap)`, () => {
+      assert.deepEqual(server.command, [imageBinaries.server]);
+      assert.equal(server.args, undefined);
     });
 
     it(`${profile.name}: startup and readiness probe /readyz, liveness probe /healthz`, () => {
@@ -93,17 +100,40 @@ describe("chart: server container", () => {
   });
 });
 
-describe("chart: init prewarm", () => {
-  it("adds a prewarm init container mounting /cache when cache.initPrewarm.enabled", () => {
-    const objs = renderProfile("offline");
-    const init = one(objs, "Deployment").spec.template.spec.initContainers;
-    assert.equal(init.length, 1);
-    assert.equal(init[0].name, "prewarm");
-    assert.ok(init[0].volumeMounts.some((m: any) => m.mountPath === "/cache"));
+describe("chart: prewarm is the server's own start-up warm-up", () => {
+  for (const profile of profiles) {
+    it(`${profile.name}: renders no init container (the server has no prewarm command; it warms up before it listens)`, () => {
+      for (const obj of renderProfile(profile.name)) assert.equal(podSpecOf(obj)?.spec.initContainers, undefined, `${obj.kind}/${obj.metadata.name}`);
+    });
+  }
+});
+
+describe("chart: Jobs run the pinned CLI", () => {
+  const jobs = byKind(renderProfile("all-features"), "Job");
+  const job = (component: string) => jobs.find((j) => j.metadata.labels!["app.kubernetes.io/component"] === component)!;
+
+  it("the warm-up Job smoke-tests each pinned dataset in the mounted store", () => {
+    const [c] = job("warmup").spec.template.spec.containers;
+    assert.deepEqual([...c.command, ...c.args], [imageBinaries.cli, "smoke", "--root", "/store", "--dataset", "112/homo_sapiens/GRCh38", "--golden-queries", "/etc/bijux-atlas/golden-queries.json"]);
   });
 
-  it("adds no init container by default", () => {
-    assert.equal(one(renderProfile("default"), "Deployment").spec.template.spec.initContainers, undefined);
+  it("the warm-up Job mounts the store read-only and the golden queries from its ConfigMap", () => {
+    const spec = job("warmup").spec.template.spec;
+    assert.deepEqual(spec.containers[0].volumeMounts.find((m: any) => m.name === "store"), { name: "store", mountPath: "/store", readOnly: true });
+    const cm = byKind(renderProfile("all-features"), "ConfigMap").find((c) => c.metadata.name === spec.volumes.find((v: any) => v.name === "config").configMap.name)!;
+    assert.deepEqual(JSON.parse(cm.data["golden-queries.json"]), [{ name: "first_gene", query: { limit: 1 } }]);
+  });
+
+  it("runs one warm-up container per pinned dataset", () => {
+    const objs = renderChart({ valuesFiles: ["ci/all-features-values.yaml"], values: { cache: { pinnedDatasets: ["1/a_b/X1", "2/c_d/Y2"] } } });
+    const names = byKind(objs, "Job").find((j) => j.metadata.labels!["app.kubernetes.io/component"] === "warmup")!.spec.template.spec.containers.map((c: any) => c.name);
+    assert.deepEqual(names, ["warmup-0", "warmup-1"]);
+  });
+
+  it("the catalog publish Job promotes its dataset into the store claim, which it mounts writable", () => {
+    const [c] = job("catalog-publish").spec.template.spec.containers;
+    assert.deepEqual([...c.command, ...c.args], [imageBinaries.cli, "catalog", "promote", "--store-root", "/store", "--release", "112", "--species", "homo_sapiens", "--assembly", "GRCh38"]);
+    assert.equal(c.volumeMounts.find((m: any) => m.name === "store").readOnly, false);
   });
 });
 
@@ -156,8 +186,8 @@ describe("chart: PodDisruptionBudget, Service and ServiceMonitor select the serv
   });
 });
 
-describe("chart: node-local SSD profile", () => {
-  const deployment = one(renderProfile("node-local-ssd"), "Deployment");
+describe("chart: node-local SSD (the prod profile)", () => {
+  const deployment = one(renderProfile("prod"), "Rollout");
   const volumes = deployment.spec.template.spec.volumes;
 
   it("puts /cache on a per-pod PVC of the local StorageClass", () => {
@@ -174,6 +204,16 @@ describe("chart: node-local SSD profile", () => {
   it("schedules onto SSD nodes", () => {
     assert.equal(deployment.spec.template.spec.nodeSelector["bijux.io/local-ssd"], "true");
   });
+});
+
+describe("chart: /cache on a seeded claim (the offline profile)", () => {
+  const volumes = one(renderProfile("offline"), "Deployment").spec.template.spec.volumes;
+
+  it("mounts the claim as /cache instead of an emptyDir", () => {
+    assert.deepEqual(volumes.find((v: any) => v.name === "cache"), { name: "cache", persistentVolumeClaim: { claimName: "atlas-cache" } });
+  });
+
+  it("keeps /tmp on a bounded emptyDir", () => assert.ok(volumes.find((v: any) => v.name === "tmp").emptyDir.sizeLimit));
 });
 
 describe("chart: ServiceAccount", () => {

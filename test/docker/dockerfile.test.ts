@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
+import { imageBinaries, serverCrates, serverVersion } from "../../contract/server";
 import { repoRoot } from "../../lib/paths";
 
 const dockerDir = path.join(repoRoot, "docker");
@@ -45,16 +46,30 @@ describe("docker/Dockerfile (container image contract)", () => {
     assert.match(resolve(stages[1].raw), /^gcr\.io\/distroless\/cc-debian12:nonroot@sha256:[a-f0-9]{64} AS runtime$/);
   });
 
-  it("builds with cargo build --locked --release -p bijux-atlas-server", () => {
+  const stageArg = (name: string) =>
+    instructionsOf(0)
+      .filter((i) => i.getKeyword() === "ARG")
+      .map((i) => i.getArguments()[0].getValue().split("="))
+      .find(([n]) => n === name)?.[1];
+
+  it("builds the pinned server version (contract/server.ts)", () => assert.equal(stageArg("ATLAS_VERSION"), serverVersion));
+
+  it("builds both pinned crates with cargo install --locked, in one run", () => {
     const runs = instructionsOf(0).filter((i) => i.getKeyword() === "RUN").map((i) => i.getRawArgumentsContent()!.replace(/\\\n/g, " "));
-    assert.ok(runs.some((r) => /cargo build --locked --release -p bijux-atlas-server\b/.test(r)), runs.join("\n"));
+    const install = runs.find((r) => /cargo install --locked\b/.test(r));
+    assert.ok(install, runs.join("\n"));
+    for (const { crate } of Object.values(serverCrates)) assert.ok(install!.includes(`"${crate}@\${ATLAS_VERSION}"`), `${crate} missing from: ${install}`);
   });
 
-  it("installs the binary at /app/bijux-atlas in the runtime stage", () => {
-    const copies = instructionsOf(1).filter((i): i is Copy => i instanceof Copy);
-    const binary = copies.find((c) => c.getFlags().some((f) => f.getName() === "from" && f.getValue() === "build") && c.getArguments().pop()?.getValue() === "/app/bijux-atlas");
-    assert.ok(binary, copies.map((c) => c.getTextContent()).join("\n"));
-  });
+  for (const [role, target] of Object.entries(imageBinaries)) {
+    it(`copies the ${role} binary to ${target}, root-owned and read-only, in the runtime stage`, () => {
+      const copies = instructionsOf(1).filter((i): i is Copy => i instanceof Copy);
+      const copy = copies.find((c) => c.getFlags().some((f) => f.getName() === "from" && f.getValue() === "build") && c.getArguments().pop()?.getValue() === target);
+      assert.ok(copy, copies.map((c) => c.getTextContent()).join("\n"));
+      const flag = (name: string) => copy!.getFlags().find((f) => f.getName() === name)?.getValue();
+      assert.deepEqual([flag("chown"), flag("chmod")], ["0:0", "0555"]);
+    });
+  }
 
   it("runs as a non-root user", () => {
     const users = instructionsOf(1).filter((i) => i.getKeyword() === "USER");
@@ -63,13 +78,9 @@ describe("docker/Dockerfile (container image contract)", () => {
     assert.ok(uid === "nonroot" || Number(uid) > 0, `USER ${uid}`);
   });
 
-  it("gives /app/bijux-atlas atlas serve as entrypoint plus command", () => {
-    const last = (kw: string) => instructionsOf(1).filter((i) => i.getKeyword() === kw).pop()!;
-    assert.deepEqual([...jsonArgs(last("ENTRYPOINT")), ...jsonArgs(last("CMD"))], ["/app/bijux-atlas", "atlas", "serve"]);
-  });
-
-  it("ships an ignore list for the source-checkout context that excludes build output and VCS data", () => {
-    const ignore = fs.readFileSync(path.join(dockerDir, "Dockerfile.dockerignore"), "utf8").split("\n").map((l) => l.trim());
-    for (const entry of ["**/target/", ".git/"]) assert.ok(ignore.includes(entry), entry);
+  it("starts the server binary itself: it takes no subcommand, its config is the environment", () => {
+    const last = (kw: string) => instructionsOf(1).filter((i) => i.getKeyword() === kw).pop();
+    assert.deepEqual(jsonArgs(last("ENTRYPOINT")!), [imageBinaries.server]);
+    assert.equal(last("CMD"), undefined);
   });
 });

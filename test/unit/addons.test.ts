@@ -67,7 +67,7 @@ describe("platform add-ons", () => {
     });
 
     it("is absent when disabled", async () => {
-      const run = await addonsRun({ "atlas:argoRollouts.mode": "disabled", "atlas:canary.enabled": false });
+      const run = await addonsRun({ "atlas:argoRollouts.mode": "disabled", "atlas:rollout.enabled": false });
       assert.equal(ofType(run, "bijux:atlas:ArgoRollouts").length, 0);
     });
   });

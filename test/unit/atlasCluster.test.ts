@@ -13,7 +13,7 @@ function clusterRun(set: Record<string, unknown>, stack = "cluster-test") {
   const config = parsedConfig("offline", set);
   return runProgram(
     () => {
-      new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsd: config.nodeLocalSsd, startLocalControlPlane: fakeStart });
+      new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsdProfile: config.nodeLocalSsdProfile, startLocalControlPlane: fakeStart });
     },
     { stack },
   );
@@ -183,7 +183,7 @@ describe("AtlasCluster", () => {
 
   describe("node-local SSD profile", () => {
     it("on kind, mounts a host directory into every worker and labels it", async () => {
-      const run = await clusterRun({ ...kind, "atlas:nodeLocalSsd.enabled": true, "atlas:hpa.maxReplicas": 3 });
+      const run = await clusterRun({ ...kind, "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile.enabled": true, "atlas:hpa.maxReplicas": 3 });
       const workers = parse(named(run, "cluster-kind").inputs.stdin).nodes.filter((n: { role: string }) => n.role === "worker");
       assert.deepEqual(
         workers.map((w: any) => [w.labels, w.extraMounts]),
@@ -195,7 +195,7 @@ describe("AtlasCluster", () => {
     });
 
     it("declares a local StorageClass that binds on first consumer", async () => {
-      const run = await clusterRun({ ...kind, "atlas:nodeLocalSsd.enabled": true, "atlas:hpa.maxReplicas": 3 });
+      const run = await clusterRun({ ...kind, "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile.enabled": true, "atlas:hpa.maxReplicas": 3 });
       const sc = ofType(run, "kubernetes:storage.k8s.io/v1:StorageClass");
       assert.equal(sc.length, 1);
       assert.equal(sc[0].inputs.metadata.name, "atlas-local-ssd");
@@ -204,7 +204,7 @@ describe("AtlasCluster", () => {
     });
 
     it("on kind, declares ssdVolumesPerNode local PersistentVolumes per worker, pinned to it", async () => {
-      const run = await clusterRun({ ...kind, "atlas:nodeLocalSsd.enabled": true, "atlas:hpa.maxReplicas": 3 });
+      const run = await clusterRun({ ...kind, "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile.enabled": true, "atlas:hpa.maxReplicas": 3 });
       const pvs = ofType(run, "kubernetes:core/v1:PersistentVolume").map((r) => r.inputs.spec);
       assert.deepEqual(
         pvs.map((s) => [s.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0], s.local.path, s.storageClassName]),
@@ -218,7 +218,7 @@ describe("AtlasCluster", () => {
     });
 
     it("creates the PersistentVolumes after their StorageClass", async () => {
-      const run = await clusterRun({ ...kind, "atlas:nodeLocalSsd.enabled": true, "atlas:hpa.maxReplicas": 3 });
+      const run = await clusterRun({ ...kind, "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile.enabled": true, "atlas:hpa.maxReplicas": 3 });
       const sc = ofType(run, "kubernetes:storage.k8s.io/v1:StorageClass")[0];
       for (const pv of ofType(run, "kubernetes:core/v1:PersistentVolume")) assert.ok(pv.dependencies.includes(sc.urn), pv.name);
     });
@@ -226,7 +226,7 @@ describe("AtlasCluster", () => {
     it("on a kubeconfig target, declares the listed volumes", async () => {
       const run = await clusterRun({
         "atlas:cluster": { target: "kubeconfig" },
-        "atlas:nodeLocalSsd": { enabled: true, size: "200Gi", volumes: ssdVolumes },
+        "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile": { enabled: true, size: "200Gi", volumes: ssdVolumes },
         "atlas:hpa.maxReplicas": 3,
       });
       const pvs = ofType(run, "kubernetes:core/v1:PersistentVolume").map((r) => r.inputs);
@@ -244,7 +244,7 @@ describe("AtlasCluster", () => {
     it("names each volume's resource after its node and path, so reordering the list replaces nothing", async () => {
       const set = { "atlas:cluster": { target: "kubeconfig" }, "atlas:hpa.maxReplicas": 3 };
       const names = async (volumes: typeof ssdVolumes) =>
-        ofType(await clusterRun({ ...set, "atlas:nodeLocalSsd": { enabled: true, size: "200Gi", volumes } }), "kubernetes:core/v1:PersistentVolume")
+        ofType(await clusterRun({ ...set, "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile": { enabled: true, size: "200Gi", volumes } }), "kubernetes:core/v1:PersistentVolume")
           .map((r) => r.name)
           .sort();
       assert.deepEqual(await names(ssdVolumes), await names([...ssdVolumes].reverse()));
@@ -252,7 +252,7 @@ describe("AtlasCluster", () => {
     });
 
     it("declares no storage when the platform provides the local volumes", async () => {
-      const run = await clusterRun({ "atlas:cluster": { target: "kubeconfig" }, "atlas:nodeLocalSsd": { enabled: true, provision: "platform" } });
+      const run = await clusterRun({ "atlas:cluster": { target: "kubeconfig" }, "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile": { enabled: true, provision: "platform" } });
       assert.equal(ofType(run, "kubernetes:storage.k8s.io/v1:StorageClass").length, 0);
       assert.equal(ofType(run, "kubernetes:core/v1:PersistentVolume").length, 0);
     });

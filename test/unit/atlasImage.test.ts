@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { AtlasImage } from "../../components/image";
-import { dockerfilePath, projectDir } from "../../lib/paths";
+import { serverVersion } from "../../contract/server";
+import { dockerfilePath } from "../../lib/paths";
 import type { ImageConfig } from "../../config/schema";
 import { imageSchema } from "../../config/schema";
 import { named, ofType, runProgram, StackRun } from "../support/stack";
@@ -19,7 +20,7 @@ async function imageRun(image: Record<string, unknown>, withRegistry: boolean): 
   return { run, ref };
 }
 
-const build = { source: "build", context: "../bijux-atlas", buildArgs: { CARGO_PROFILE: "release" }, cacheFrom: ["ghcr.io/bijux/bijux-atlas:cache"] };
+const build = { source: "build", buildArgs: { CARGO_PROFILE: "release" }, cacheFrom: ["ghcr.io/bijux/bijux-atlas:cache"] };
 
 describe("AtlasImage", () => {
   describe("pinned", () => {
@@ -36,16 +37,16 @@ describe("AtlasImage", () => {
   });
 
   describe("build", () => {
-    it("builds docker/Dockerfile against the configured checkout, with platform, build args and cache", async () => {
+    it("builds docker/Dockerfile from the pinned crates, with platform, build args, the pinned ATLAS_VERSION and cache", async () => {
       const { run } = await imageRun(build, true);
       const image = named(run, "image-build");
       assert.equal(image.type, "docker:index/image:Image");
       assert.equal(image.parent, named(run, "image").urn);
       assert.deepEqual(image.inputs.build, {
-        context: path.resolve(projectDir, "../bijux-atlas"),
+        context: path.dirname(dockerfilePath),
         dockerfile: dockerfilePath,
         platform: "linux/amd64",
-        args: { CARGO_PROFILE: "release" },
+        args: { CARGO_PROFILE: "release", ATLAS_VERSION: serverVersion },
         cacheFrom: { images: ["ghcr.io/bijux/bijux-atlas:cache"] },
       });
       assert.ok(fs.existsSync(dockerfilePath), "docker/Dockerfile is part of the project");

@@ -21,34 +21,40 @@ const invalidConfigs: { name: string; set: Record<string, unknown>; key: string 
   { name: "a misspelt top-level key", set: { "atlas:replica": 3 }, key: "atlas:replica" },
   { name: "a privileged port for a non-root server", set: { "atlas:server.port": 80 }, key: "atlas:server.port" },
   { name: "an unknown log level", set: { "atlas:server.logLevel": "verbose" }, key: "atlas:server.logLevel" },
-  { name: "no catalog outside cached-only mode", set: { "atlas:server.cachedOnlyMode": false }, key: "atlas:server.catalogUrl" },
-  { name: "a store credential in the ConfigMap", set: { "atlas:server.extraConfig.ATLAS_STORE_SECRET_KEY": "x" }, key: "atlas:server.extraConfig.ATLAS_STORE_SECRET_KEY" },
+  { name: "no store outside cached-only mode", set: { "atlas:server.cachedOnlyMode": false }, key: "atlas:store.url" },
+  { name: "a store credential in the ConfigMap", set: { "atlas:server.extraConfig.ATLAS_STORE_S3_BEARER": "x" }, key: "atlas:server.extraConfig.ATLAS_STORE_S3_BEARER" },
+  { name: "an env key the server does not know", set: { "atlas:server.extraConfig.ATLAS_CACHE_DIR": "/cache" }, key: "atlas:server.extraConfig.ATLAS_CACHE_DIR" },
+  { name: "a store URL carrying a token", set: { "atlas:server.cachedOnlyMode": false, "atlas:store.url": "https://store.internal/atlas/?token=abc" }, key: "atlas:store.url" },
+  { name: "a dataset id not in release/species/assembly form", set: { "atlas:cache.pinnedDatasets": ["GRCh38/release-112"] }, key: "atlas:cache.pinnedDatasets[0]" },
+  { name: "an egress CIDR in cached-only mode", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.0.0.0/8", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs" },
+  { name: "a drain as long as the grace period", set: { "atlas:server.shutdownDrainSeconds": 30 }, key: "atlas:server.shutdownDrainSeconds" },
   { name: "a malformed cache size", set: { "atlas:cache.diskSize": "8 GB" }, key: "atlas:cache.diskSize" },
-  { name: "a cache cap above the cache volume", set: { "atlas:cache.maxDiskBytes": 9 * 2 ** 30 }, key: "atlas:cache.maxDiskBytes" },
+  { name: "a cache cap above the cache volume", set: { "atlas:cache.existingClaim": "", "atlas:cache.maxDiskBytes": 9 * 2 ** 30 }, key: "atlas:cache.maxDiskBytes" },
   { name: "prewarm without pinned datasets", set: { "atlas:cache.pinnedDatasets": [] }, key: "atlas:cache.pinnedDatasets" },
-  { name: "a cache larger than the ephemeral-storage limit", set: { "atlas:resources.limits.ephemeral-storage": "4Gi" }, key: "atlas:resources.limits.ephemeral-storage" },
+  { name: "a cache larger than the ephemeral-storage limit", set: { "atlas:cache.existingClaim": "", "atlas:resources.limits.ephemeral-storage": "4Gi" }, key: "atlas:resources.limits.ephemeral-storage" },
   { name: "requests above limits", set: { "atlas:resources.requests.memory": "4Gi" }, key: "atlas:resources.requests.memory" },
   { name: "broad egress", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "0.0.0.0/0", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs[0].cidr" },
   { name: "an egress CIDR without ports", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.0.0.0/8", ports: [] }] }, key: "atlas:networkPolicy.egressCidrs[0].ports" },
   { name: "an HPA floor above its ceiling", set: { "atlas:hpa.minReplicas": 5, "atlas:hpa.maxReplicas": 3 }, key: "atlas:hpa.minReplicas" },
   { name: "a latency target that is not a quantity", set: { "atlas:hpa.latencyP95Seconds": "fast" }, key: "atlas:hpa.latencyP95Seconds" },
   { name: "a PDB that blocks every drain", set: { "atlas:pdb.minAvailable": 2 }, key: "atlas:pdb.minAvailable" },
-  { name: "a canary without Argo Rollouts", set: { "atlas:canary.enabled": true, "atlas:argoRollouts.mode": "disabled" }, key: "atlas:argoRollouts.mode" },
+  { name: "a canary without Argo Rollouts", set: { "atlas:rollout.enabled": true, "atlas:argoRollouts.mode": "disabled" }, key: "atlas:argoRollouts.mode" },
   { name: "an HPA without the metrics adapter", set: { "atlas:metricsAdapter.mode": "disabled" }, key: "atlas:metricsAdapter.mode" },
   { name: "an unknown add-on mode", set: { "atlas:monitoring.mode": "external" }, key: "atlas:monitoring.mode" },
   { name: "two chart sources at once", set: { "atlas:monitoring.chart.path": "vendor/kube-prometheus-stack" }, key: "atlas:monitoring.chart.path" },
   { name: "a chart version range", set: { "atlas:argoRollouts.chart.version": "^2.37.0" }, key: "atlas:argoRollouts.chart.version" },
   { name: "a namespace that is not a DNS label", set: { "atlas:release.namespace": "Bijux_Atlas" }, key: "atlas:release.namespace" },
   { name: "an existing Secret name that is not a DNS label", set: { "atlas:store.credentials.existingSecret": "Store Keys" }, key: "atlas:store.credentials.existingSecret" },
-  { name: "node-local SSD without volumes on a non-kind target", set: { "atlas:nodeLocalSsd.enabled": true }, key: "atlas:nodeLocalSsd.volumes" },
+  { name: "node-local SSD without volumes on a non-kind target", set: { "atlas:cache.existingClaim": "", "atlas:nodeLocalSsdProfile.enabled": true }, key: "atlas:nodeLocalSsdProfile.volumes" },
   {
     name: "the same SSD volume listed twice",
     set: {
-      "atlas:nodeLocalSsd": { enabled: true, size: "10Gi", volumes: [1, 2, 3, 4].map(() => ({ node: "n1", path: "/mnt/ssd0", capacity: "20Gi" })) },
+      "atlas:cache.existingClaim": "",
+      "atlas:nodeLocalSsdProfile": { enabled: true, size: "10Gi", volumes: [1, 2, 3, 4].map(() => ({ node: "n1", path: "/mnt/ssd0", capacity: "20Gi" })) },
     },
-    key: "atlas:nodeLocalSsd.volumes[1]",
+    key: "atlas:nodeLocalSsdProfile.volumes[1]",
   },
-  { name: "an image build with nowhere to push", set: { "atlas:image": { source: "build", context: "../bijux-atlas" } }, key: "atlas:image.repository" },
+  { name: "an image build with nowhere to push", set: { "atlas:image": { source: "build" } }, key: "atlas:image.repository" },
 ];
 
 describe("stack config: invalid configs", () => {
@@ -87,18 +93,24 @@ describe("stack config: invalid configs", () => {
     );
   });
 
-  it("refuses store credentials set in plain text", async () => {
-    const err = await failure({ set: { "atlas:store.credentials": { accessKey: "AKIAEXAMPLE", secretKey: "plain-secret-value" } } });
-    assert.match(err.message, /atlas:store\.credentials\.secretKey: received "\[secret\]"; allowed: a secret: set it with `pulumi config set --secret --path store\.credentials\.secretKey <value>`/);
+  it("refuses a store token set in plain text", async () => {
+    const err = await failure({ set: { "atlas:store.credentials": { bearerToken: "plain-secret-value" } } });
+    assert.match(err.message, /atlas:store\.credentials\.bearerToken: received "\[secret\]"; allowed: a secret: set it with `pulumi config set --secret --path atlas:store\.credentials\.bearerToken <value>`/);
   });
 
   it("never echoes a credential in the error", async () => {
-    const err = await failure({ set: { "atlas:store.credentials": { accessKey: "AKIAEXAMPLE", secretKey: "plain-secret-value", bogus: 1 } } });
-    assert.ok(!err.message.includes("AKIAEXAMPLE") && !err.message.includes("plain-secret-value"), err.message);
+    const err = await failure({ set: { "atlas:store.credentials": { bearerToken: "plain-secret-value", bogus: 1 } } });
+    assert.ok(!err.message.includes("plain-secret-value"), err.message);
   });
 
-  it("refuses a credential pair with one half missing", async () => {
-    const err = await failure({ secrets: { "atlas:store.credentials.accessKey": "AKIAEXAMPLE" } });
-    assert.match(err.message, /atlas:store\.credentials\.secretKey: received nothing; allowed: a secret value whenever accessKey is set/);
+  it("refuses a store token without a store URL, naming atlas:store.credentials", async () => {
+    const err = await failure({ secrets: { "atlas:store.credentials.bearerToken": "synthetic-token" } });
+    assert.match(err.message, /^  - atlas:store\.credentials: received .+; allowed: no credentials without store\.url/m);
+    assert.ok(!err.message.includes("synthetic-token"), err.message);
+  });
+
+  it("refuses a store token together with an existing Secret, naming atlas:store.credentials.existingSecret", async () => {
+    const err = await failure({ set: { "atlas:store.credentials.existingSecret": "atlas-store" }, secrets: { "atlas:store.credentials.bearerToken": "synthetic-token" } });
+    assert.match(err.message, /^  - atlas:store\.credentials\.existingSecret: received "atlas-store"; allowed: "" while bearerToken is set/m);
   });
 });

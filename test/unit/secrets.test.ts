@@ -3,9 +3,8 @@ import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config/load";
 import { DeclaredResource, named, runProgram, runStack, stackConfig, StackRun } from "../support/stack";
 
-const accessKey = "AKIATESTACCESSKEY01";
-const secretKey = "test-secret-key/with+chars=";
-const credentials = { "atlas:store.credentials.accessKey": accessKey, "atlas:store.credentials.secretKey": secretKey };
+const bearerToken = "test-bearer-token/with+chars=";
+const credentials = { "atlas:store.credentials.bearerToken": bearerToken };
 
 /** A copy of `value` without the dotted paths listed (the ones that are secret). */
 function withoutPaths(value: any, paths: string[], at = ""): any {
@@ -19,7 +18,7 @@ function withoutPaths(value: any, paths: string[], at = ""): any {
 
 /** Where a credential (plain or base64) shows outside secret values. */
 function leaks(run: StackRun): string[] {
-  const needles = [accessKey, secretKey].flatMap((s) => [s, Buffer.from(s).toString("base64")]);
+  const needles = [bearerToken, Buffer.from(bearerToken).toString("base64")];
   const exposed = (label: string, value: unknown) => (needles.some((n) => JSON.stringify(value ?? null).includes(n)) ? [label] : []);
   return [
     ...run.resources.flatMap((r: DeclaredResource) => [
@@ -36,24 +35,23 @@ describe("secrets", () => {
     run = await runStack("dev", { secrets: credentials });
   });
 
-  it("reads the store credentials as secret Outputs and keeps no plain copy in the config", async () => {
+  it("reads the store's bearer token as a secret Output and keeps no plain copy in the config", async () => {
     const { config, secretKeys } = stackConfig("dev", { secrets: credentials });
     let loaded: ReturnType<typeof loadStackConfig> | undefined;
     await runProgram(() => void (loaded = loadStackConfig()), { stack: "dev", config, secretKeys });
-    assert.equal(await pulumi.isSecret(loaded!.credentials!.accessKey), true);
-    assert.equal(await pulumi.isSecret(loaded!.credentials!.secretKey), true);
-    assert.equal(JSON.stringify(loaded!.config).includes(accessKey), false);
+    assert.equal(await pulumi.isSecret(loaded!.credentials!.bearerToken), true);
+    assert.equal(JSON.stringify(loaded!.config).includes(bearerToken), false);
   });
 
-  it("hands the credentials to the chart as secret values, and nothing else as secret", () => {
-    assert.deepEqual(named(run, "atlas-chart").secretInputs.sort(), ["values.store.credentials.accessKey", "values.store.credentials.secretKey"]);
+  it("hands the token to the chart as a secret value, and nothing else as secret", () => {
+    assert.deepEqual(named(run, "atlas-chart").secretInputs.sort(), ["values.store.credentials.bearerToken"]);
     assert.equal(named(run, "atlas-chart").inputs.values.store.credentials.create, true);
   });
 
   it("keeps the payload of the Secret the chart renders secret", () => {
     const secret = run.resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
     assert.deepEqual(secret.secretInputs, ["data"]);
-    assert.equal(Buffer.from(secret.inputs.data.ATLAS_STORE_SECRET_KEY, "base64").toString(), secretKey);
+    assert.equal(Buffer.from(secret.inputs.data.ATLAS_STORE_S3_BEARER, "base64").toString(), bearerToken);
   });
 
   it("shows the credentials in no non-secret input, output or stack output", () => {
@@ -61,7 +59,7 @@ describe("secrets", () => {
   });
 
   it("would notice a leak: the check sees a credential in a plain value", () => {
-    const planted = { ...run, outputs: { ...run.outputs, oops: Buffer.from(secretKey).toString("base64") } };
+    const planted = { ...run, outputs: { ...run.outputs, oops: Buffer.from(bearerToken).toString("base64") } };
     assert.deepEqual(leaks(planted), ["stack outputs"]);
   });
 
@@ -70,7 +68,7 @@ describe("secrets", () => {
   });
 
   it("keeps all chart values secret when another key was set as a secret", async () => {
-    const secretCatalog = await runStack("dev", { secrets: { "atlas:server.catalogUrl": "https://catalog.internal/v1?token=abc" } });
-    assert.deepEqual(named(secretCatalog, "atlas-chart").secretInputs, ["values"]);
+    const secretServer = await runStack("dev", { secrets: { "atlas:server.extraConfig.ATLAS_LOG_JSON": "true" } });
+    assert.deepEqual(named(secretServer, "atlas-chart").secretInputs, ["values"]);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { projectDir } from "../../lib/paths";
+import { dockerfilePath, projectDir } from "../../lib/paths";
 import { kubernetesObjects, named, ofType, runStack, StackRun } from "../support/stack";
 
 const digestRef = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
@@ -94,8 +94,8 @@ for (const stack of Object.keys(expectedComponents)) {
 
     it("exports what an operator needs", () => {
       assert.equal(run.outputs.namespace, "bijux-atlas");
-      assert.equal(run.outputs.serviceName, "atlas-bijux-atlas");
-      assert.equal(run.outputs.inClusterUrl, "http://atlas-bijux-atlas.bijux-atlas.svc:8080");
+      assert.equal(run.outputs.serviceName, "atlas");
+      assert.equal(run.outputs.inClusterUrl, "http://atlas.bijux-atlas.svc:8080");
       assert.match(run.outputs.imageRef, digestRef);
       assert.deepEqual(Object.keys(run.outputs.addonModes).sort(), ["argoRollouts", "metricsAdapter", "monitoring"]);
     });
@@ -111,7 +111,7 @@ describe("stack dev", () => {
   it("creates a Kind cluster and builds the image from the source checkout into its registry", () => {
     assert.equal(run.outputs.clusterTarget, "kind");
     assert.match(named(run, "cluster-kind").inputs.create, /kind create cluster --name 'atlas-dev'/);
-    assert.equal(named(run, "image-build").inputs.build.context, path.resolve(projectDir, "../bijux-atlas"));
+    assert.equal(named(run, "image-build").inputs.build.context, path.dirname(dockerfilePath));
     assert.match(run.outputs.imageRef, /^localhost:5001\/bijux-atlas@sha256:/);
   });
 
@@ -166,14 +166,16 @@ describe("stack offline", () => {
     assert.equal(named(switched, "argo-rollouts-chart").inputs.chart, "oci://registry.airgap.internal/charts/argo-rollouts");
   });
 
-  it("serves cached-only, prewarms the pinned datasets and reaches no store or catalog", () => {
+  it("serves cached-only from the cache claim, warms the pinned datasets at start-up and reaches no store", () => {
     const objects = kubernetesObjects(run);
     const configMap = objects.find((o) => o.kind === "ConfigMap")!;
     assert.equal(configMap.data.ATLAS_CACHED_ONLY_MODE, "true");
-    assert.equal(configMap.data.ATLAS_STORE_ENDPOINT, "");
-    assert.equal(configMap.data.ATLAS_CATALOG_URL, "");
-    assert.equal(configMap.data.ATLAS_PINNED_DATASETS, "GRCh38/release-112,GRCm39/release-112");
-    assert.equal(workload(run).spec.template.spec.initContainers.length, 1);
+    assert.equal(configMap.data.ATLAS_READINESS_REQUIRES_CATALOG, "false");
+    assert.equal(configMap.data.ATLAS_STORE_S3_ENABLED, undefined);
+    assert.equal(configMap.data.ATLAS_PINNED_DATASETS, "112/homo_sapiens/GRCh38,112/mus_musculus/GRCm39");
+    assert.equal(configMap.data.ATLAS_STARTUP_WARMUP, "112/homo_sapiens/GRCh38,112/mus_musculus/GRCm39");
+    const volumes = workload(run).spec.template.spec.volumes;
+    assert.deepEqual(volumes.find((v: any) => v.name === "cache").persistentVolumeClaim, { claimName: "atlas-cache" });
     const egress = objects.find((o) => o.kind === "NetworkPolicy")!.spec.egress;
     assert.deepEqual(egress.map((rule: any) => rule.to), [[{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }]]);
   });
@@ -219,10 +221,7 @@ describe("stack prod", () => {
   it("takes store credentials from the existing Secret", () => {
     const env = workload(run).spec.template.spec.containers[0].env;
     const keys = env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]);
-    assert.deepEqual(keys, [
-      ["ATLAS_STORE_ACCESS_KEY", "atlas-store-credentials"],
-      ["ATLAS_STORE_SECRET_KEY", "atlas-store-credentials"],
-    ]);
+    assert.deepEqual(keys, [["ATLAS_STORE_S3_BEARER", "atlas-store-credentials"]]);
     assert.equal(kubernetesObjects(run).filter((o) => o.kind === "Secret").length, 0);
   });
 

@@ -1,8 +1,10 @@
 {{/*
 The server pod template, shared by the Deployment and the Argo Rollout so the two can never
-drift apart.
+drift apart. The server takes all of its config from the ConfigMap (and the bearer token from
+the Secret); the pinned binary has no subcommands.
 */}}
 {{- define "bijux-atlas.serverPodTemplate" -}}
+{{- $c := include "bijux-atlas.contract" . | fromJson -}}
 metadata:
   labels:
     {{- with .Values.server.podLabels }}
@@ -17,6 +19,7 @@ metadata:
 spec:
   serviceAccountName: {{ include "bijux-atlas.serviceAccountName" . }}
   automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
+  # Service links would add ATLAS_*/BIJUX_* variables the server refuses at start.
   enableServiceLinks: false
   terminationGracePeriodSeconds: {{ .Values.server.terminationGracePeriodSeconds }}
   securityContext:
@@ -30,7 +33,7 @@ spec:
   {{- with .Values.server.priorityClassName }}
   priorityClassName: {{ . }}
   {{- end }}
-  {{- $nodeSelector := merge (dict) .Values.server.nodeSelector (ternary .Values.nodeLocalSsdProfile.nodeSelector (dict) .Values.nodeLocalSsdProfile.enabled) }}
+  {{- $nodeSelector := merge (dict) .Values.server.nodeSelector (ternary (dict .Values.nodeLocalSsdProfile.nodeLabel "true") (dict) .Values.nodeLocalSsdProfile.enabled) }}
   {{- with $nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -47,38 +50,13 @@ spec:
   topologySpreadConstraints:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- if .Values.cache.initPrewarm.enabled }}
-  initContainers:
-    - name: prewarm
-      image: {{ include "bijux-atlas.image" . }}
-      imagePullPolicy: {{ .Values.image.pullPolicy }}
-      command:
-        {{- toYaml .Values.cache.initPrewarm.command | nindent 8 }}
-      envFrom:
-        - configMapRef:
-            name: {{ include "bijux-atlas.fullname" . }}
-      {{- with include "bijux-atlas.storeCredentialEnv" . }}
-      env:
-        {{- . | indent 8 }}
-      {{- end }}
-      securityContext:
-        {{- include "bijux-atlas.containerSecurityContext" . | nindent 8 }}
-      resources:
-        {{- toYaml .Values.resources | nindent 8 }}
-      volumeMounts:
-        - name: cache
-          mountPath: /cache
-        - name: tmp
-          mountPath: /tmp
-  {{- end }}
   containers:
-    - name: server
+    - name: {{ $c.containers.server }}
       image: {{ include "bijux-atlas.image" . }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
-      command: ["/app/bijux-atlas"]
-      args: ["atlas", "serve"]
+      command: [{{ $c.binaries.server | quote }}]
       ports:
-        - name: http
+        - name: {{ $c.httpPortName }}
           containerPort: {{ .Values.server.port }}
           protocol: TCP
       envFrom:
@@ -90,18 +68,18 @@ spec:
       {{- end }}
       startupProbe:
         httpGet:
-          path: /readyz
-          port: http
+          path: {{ $c.probePaths.startup }}
+          port: {{ $c.httpPortName }}
         {{- toYaml .Values.server.startupProbe | nindent 8 }}
       readinessProbe:
         httpGet:
-          path: /readyz
-          port: http
+          path: {{ $c.probePaths.readiness }}
+          port: {{ $c.httpPortName }}
         {{- toYaml .Values.server.readinessProbe | nindent 8 }}
       livenessProbe:
         httpGet:
-          path: /healthz
-          port: http
+          path: {{ $c.probePaths.liveness }}
+          port: {{ $c.httpPortName }}
         {{- toYaml .Values.server.livenessProbe | nindent 8 }}
       securityContext:
         {{- include "bijux-atlas.containerSecurityContext" . | nindent 8 }}
@@ -109,20 +87,31 @@ spec:
         {{- toYaml .Values.resources | nindent 8 }}
       volumeMounts:
         - name: cache
-          mountPath: /cache
+          mountPath: {{ $c.paths.cache }}
         - name: tmp
-          mountPath: /tmp
+          mountPath: {{ $c.paths.tmp }}
+        {{- if .Values.store.existingClaim }}
+        - name: store
+          mountPath: {{ $c.paths.store }}
+          readOnly: true
+        {{- end }}
   volumes:
     {{- include "bijux-atlas.cacheVolume" . | nindent 4 }}
     {{- include "bijux-atlas.tmpVolume" . | nindent 4 }}
+    {{- with include "bijux-atlas.storeVolume" (list . true) }}
+    {{- . | nindent 4 }}
+    {{- end }}
 {{- end -}}
 
 {{/*
-Pod template of the Jobs (warm-up, catalog publish): same security and resource contract,
-/tmp only. Usage: include "bijux-atlas.jobPodTemplate" (dict "root" . "component" "x" "command" list "args" list "env" list)
+Pod template of the Jobs (warm-up, catalog publish): the same security and resource contract,
+/tmp and the store claim (read-only unless the Job writes it), plus the Job's config files.
+Usage: include "bijux-atlas.jobPodTemplate" (dict "root" . "component" "x" "containers" (list (dict "name" "n" "args" list)) "storeReadOnly" true "configMap" "name-or-empty" "resources" dict)
 */}}
 {{- define "bijux-atlas.jobPodTemplate" -}}
 {{- $root := .root -}}
+{{- $c := include "bijux-atlas.contract" $root | fromJson -}}
+{{- $job := . -}}
 metadata:
   labels:
     {{- include "bijux-atlas.componentLabels" (list $root .component) | nindent 4 }}
@@ -142,33 +131,37 @@ spec:
     {{- end }}
   {{- end }}
   containers:
-    - name: {{ .component }}
+    {{- range .containers }}
+    - name: {{ .name }}
       image: {{ include "bijux-atlas.image" $root }}
       imagePullPolicy: {{ $root.Values.image.pullPolicy }}
-      command:
-        {{- toYaml .command | nindent 8 }}
-      {{- with .args }}
+      command: [{{ $c.binaries.cli | quote }}]
       args:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      envFrom:
-        - configMapRef:
-            name: {{ include "bijux-atlas.fullname" $root }}
-      {{- $credentials := include "bijux-atlas.storeCredentialEnv" $root }}
-      {{- if or .env $credentials }}
-      env:
-        {{- with .env }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-        {{- $credentials | indent 8 }}
-      {{- end }}
+        {{- toYaml .args | nindent 8 }}
       securityContext:
         {{- include "bijux-atlas.containerSecurityContext" $root | nindent 8 }}
       resources:
-        {{- toYaml .resources | nindent 8 }}
+        {{- toYaml $job.resources | nindent 8 }}
       volumeMounts:
         - name: tmp
-          mountPath: /tmp
+          mountPath: {{ $c.paths.tmp }}
+        - name: store
+          mountPath: {{ $c.paths.store }}
+          readOnly: {{ $job.storeReadOnly }}
+        {{- if $job.configMap }}
+        - name: config
+          mountPath: {{ $c.paths.jobConfig }}
+          readOnly: true
+        {{- end }}
+    {{- end }}
   volumes:
     {{- include "bijux-atlas.tmpVolume" $root | nindent 4 }}
+    {{- with include "bijux-atlas.storeVolume" (list $root .storeReadOnly) }}
+    {{- . | nindent 4 }}
+    {{- end }}
+    {{- if .configMap }}
+    - name: config
+      configMap:
+        name: {{ .configMap }}
+    {{- end }}
 {{- end -}}
