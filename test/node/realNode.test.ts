@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { atlasName, atlasNameLabel } from "../../contract/labels";
 import { runAsUser } from "../../contract/pod";
 import { LocalCluster, start, stop } from "../../lib/cluster/controlPlane";
 import { containerPid, readState } from "../../lib/cluster/realNodes";
@@ -9,7 +10,7 @@ import { BuiltImage } from "../../lib/image/oci";
 import { importIntoNodes } from "../../lib/cluster/realNodes";
 import { requireRealNodes } from "../support/nodeTier";
 import { createTestHost, dnsProbe, httpProbe, tcpProbe, TestHost } from "../support/testHost";
-import { atlasPod, atlasService, egressPolicy, restrictedNamespace, yamlStream } from "./fixtures";
+import { atlasPod, atlasService, egressPolicy, offlineRelease, restrictedNamespace, yamlStream } from "./fixtures";
 import { eventually, HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
 
 describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-router firewall, CoreDNS)", function () {
@@ -20,6 +21,10 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
   let atlas: BuiltImage;
   let before0: HostSnapshot;
   let host: TestHost | undefined;
+  /** Addresses of the test host: one no policy allows, one the egress policy under test allows. */
+  let denied: string;
+  let allowed: string;
+  const port = 8088;
   const ns = "atlas-node";
   const k = (args: string[], input?: string) => kubectlOk(cluster.kubeconfigPath, args, input);
   const netnsOf = (name: string, namespace = ns) => `/proc/${containerPid(dataDir, 0, pod(cluster.kubeconfigPath, namespace, name).containerID)}/ns/net`;
@@ -33,6 +38,10 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     before0 = hostSnapshot();
     cluster = await start({ dataDir, nodes: 0, realNodes: 1, log: (l) => process.stderr.write(`    ${l}\n`) });
     importIntoNodes(dataDir, atlas);
+    const net = cluster.network!;
+    denied = `100.64.${net.slot}.200`;
+    allowed = `100.64.${net.slot}.220`;
+    host = createTestHost(net, 1, [denied, allowed], port);
     k(["apply", "-f", "-"], yamlStream([restrictedNamespace(ns), atlasPod(ns, "atlas", atlas.ref), atlasService(ns, "atlas", "atlas")]));
     await eventually("atlas pod Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "atlas").ready ? true : undefined));
   });
@@ -107,15 +116,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
   });
 
   describe("NetworkPolicy egress, enforced by the node's firewall", () => {
-    let denied: string;
-    let allowed: string;
-    const port = 8088;
-
     before(async function () {
-      const net = cluster.network!;
-      denied = `100.64.${net.slot}.200`;
-      allowed = `100.64.${net.slot}.220`;
-      host = createTestHost(net, 1, [denied, allowed], port);
       k(["apply", "-f", "-"], yamlStream([atlasPod(ns, "probe", atlas.ref), atlasPod(ns, "control", atlas.ref), egressPolicy(ns, "probe", `${allowed}/32`, port)]));
       for (const name of ["probe", "control"]) await eventually(`${name} Ready`, 120_000, () => (pod(cluster.kubeconfigPath, ns, name).ready ? true : undefined));
       // The firewall programs a policy chain for the selected pod once it has seen pod and policy.
@@ -140,6 +141,56 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
 
     it("denies a selected pod DNS to a server outside kube-system", () => {
       assert.match(dnsProbe(netnsOf("probe"), denied, "kubernetes.default.svc.cluster.local", 2000), /ETIMEOUT|ECONNREFUSED|EREFUSED/);
+    });
+  });
+
+
+  describe("the chart's release, offline profile, on the real node", () => {
+    const chartNs = "atlas-chart";
+    let podName: string;
+    let service: { name: string; ip: string; port: number };
+    const chartPod = () => pod(cluster.kubeconfigPath, chartNs, podName);
+
+    before(async function () {
+      const objects = offlineRelease(chartNs, atlas);
+      k(["apply", "-f", "-"], yamlStream([restrictedNamespace(chartNs), ...objects]));
+      const svc = objects.find((o) => o.kind === "Service")!;
+      podName = await eventually("a pod of the chart's Deployment Ready", 180_000, () => {
+        const list = JSON.parse(k(["get", "pods", "-n", chartNs, "-l", `${atlasNameLabel}=${atlasName}`, "-o", "json"])) as { items: { metadata: { name: string } }[] };
+        const ready = list.items.map((i) => i.metadata.name).find((n) => pod(cluster.kubeconfigPath, chartNs, n).ready);
+        return ready;
+      });
+      service = { name: svc.metadata.name, ip: k(["get", "service", "-n", chartNs, svc.metadata.name, "-o", "jsonpath={.spec.clusterIP}"]).trim(), port: (svc.spec.ports as { port: number }[])[0].port };
+    });
+
+    it("reaches Ready running the real server from the image built here, by digest", () => {
+      const p = JSON.parse(k(["get", "pod", "-n", chartNs, podName, "-o", "json"])) as { spec: { nodeName: string }; status: { containerStatuses: { imageID: string }[] } };
+      assert.equal(p.spec.nodeName, "atlas-real-0");
+      assert.equal(p.status.containerStatuses[0].imageID.replace(/^docker\.io\//, ""), atlas.ref);
+    });
+
+    it("keeps its root filesystem read-only", () => {
+      const pid = containerPid(dataDir, 0, chartPod().containerID);
+      assert.throws(() => fs.writeFileSync(`/proc/${pid}/root/probe`, "x"), /EROFS/);
+    });
+
+    it("answers /readyz through its Service", () => {
+      assert.equal(httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${service.ip}:${service.port}/readyz`), "200 ready");
+    });
+
+    it("is denied egress by its own NetworkPolicy to an address the offline profile does not allow", async () => {
+      const nsPath = `/proc/${containerPid(dataDir, 0, chartPod().containerID)}/ns/net`;
+      // The firewall programs the pod's chain once it has seen pod and policy.
+      const outcome = await eventually("the chart's policy programmed", 60_000, () => {
+        const r = tcpProbe(nsPath, denied, port);
+        return r !== "test-host" ? r : undefined;
+      });
+      assert.notEqual(outcome, "test-host");
+    });
+
+    it("resolves its own Service's name through cluster DNS, as its policy allows", () => {
+      const nsPath = `/proc/${containerPid(dataDir, 0, chartPod().containerID)}/ns/net`;
+      assert.equal(dnsProbe(nsPath, cluster.network!.dnsServiceIp, `${service.name}.${chartNs}.svc.cluster.local`), service.ip);
     });
   });
 
