@@ -25,6 +25,9 @@ export function copyProject(prefix = "atlas-e2e-"): string {
   const policyModules = path.join(repoRoot, "policy", "node_modules");
   if (fs.existsSync(policyModules)) fs.symlinkSync(policyModules, path.join(dir, "policy", "node_modules"));
   fs.symlinkSync(path.join(repoRoot, ".tools"), path.join(dir, ".tools"));
+  // The policy pack's compiled JavaScript (built by npm ci, not tracked): what preview loads.
+  const policyDist = path.join(repoRoot, "policy", "dist");
+  if (fs.existsSync(policyDist)) fs.cpSync(policyDist, path.join(dir, "policy", "dist"), { recursive: true });
   return dir;
 }
 

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The checker is TypeScript; run it through ts-node (transpile only) so it works right after `npm ci`.
+// The checker, compiled by `npm ci` (the workspace's prepare script) into dist/: nothing is
+// compiled at run time.
 "use strict";
-const path = require("path");
-require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "..", "tsconfig.json") });
-const { main } = require("../src/cli");
-process.exitCode = main(process.argv.slice(2));
+let cli;
+try {
+  cli = require("../dist/policy/src/cli.js");
+} catch (e) {
+  if (e && e.code === "MODULE_NOT_FOUND" && String(e.message).includes("dist/policy/src/cli.js")) {
+    process.stderr.write("atlas-policy: the checker is not built; run `npm ci` (or `npm run build -w policy`) in the project\n");
+    process.exit(2);
+  }
+  throw e;
+}
+process.exitCode = cli.main(process.argv.slice(2));

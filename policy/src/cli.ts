@@ -6,8 +6,8 @@ import { InputError, loadObjects, SourcedObject } from "./read";
 import { toJson, toText } from "./report";
 import { rules } from "./rules";
 
-const policyNames = rules.map((r) => r.name);
-export const defaultExemptionsFile = path.join(__dirname, "..", "exemptions.yaml");
+/** The pack's exemptions file (policy/exemptions.yaml, from src/ or from the compiled dist/policy/src/). */
+export const defaultExemptionsFile = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../.." : "..", "exemptions.yaml");
 
 /** Runs the CLI; returns the exit code (0 clean, 1 mandatory violation, 2 bad input or usage). */
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
@@ -18,20 +18,22 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     .configureOutput({ writeOut: out, writeErr: err });
   program
     .command("check")
-    .description("check YAML files or directories (multi-document, as helm template or the render target writes them)")
+    .description("check YAML files or directories (multi-document, read as kubectl and the API server read them)")
     .argument("<paths...>", "files or directories")
     .option("--json", "print findings as a JSON array")
     .option("--config <file>", "pack config JSON (the --policy-pack-config format): enforcement levels and policy settings")
     .option("--exemptions <file>", "exemptions YAML", defaultExemptionsFile)
     .action((paths: string[], opts: { json?: boolean; config?: string; exemptions: string }) => {
-      let sourced: SourcedObject[];
       try {
-        const config = opts.config ? readPackConfig(opts.config, policyNames) : {};
-        const exemptions = readExemptions(opts.exemptions, policyNames);
-        sourced = loadObjects(paths);
+        const config = opts.config ? readPackConfig(opts.config, rules) : {};
+        const exemptions = readExemptions(opts.exemptions, rules);
+        const sourced = loadObjects(paths);
         if (!sourced.length) throw new InputError(`no Kubernetes objects found in ${paths.join(", ")}`);
         const sources = new Map<object, SourcedObject>(sourced.map((s) => [s.object, s]));
-        const findings = check(sourced.map((s) => s.object), { config, exemptions });
+        const findings = check(
+          sourced.map((s) => s.object),
+          { config, exemptions },
+        );
         out(opts.json ? JSON.stringify(toJson(findings, sources), null, 2) + "\n" : toText(findings, sources, sourced.length) + "\n");
         code = counts(findings).mandatory > 0 ? 1 : 0;
       } catch (e) {

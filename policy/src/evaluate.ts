@@ -1,12 +1,15 @@
 import { enforcementOf, Exemption, PackConfig, settingsOf } from "./config";
-import { rules } from "./rules";
-import type { Enforcement, K8sObject, Rule, RuleContext } from "./types";
+import { ObjectIndex } from "./objectIndex";
+import { rules as allRules } from "./rules";
+import type { K8sObject, Level, Rule } from "./types";
 
 export interface Finding {
   policy: string;
-  enforcement: Exclude<Enforcement, "disabled">;
+  enforcement: Level;
   object: K8sObject;
   message: string;
+  /** What to do about it (the rule's remediation). */
+  remediation: string;
   /** Reason of the exemption that covers this finding, if any (it then does not count). */
   exemptedBecause?: string;
 }
@@ -24,24 +27,21 @@ export function exemptionFor(exemptions: readonly Exemption[], policy: string, o
   );
 }
 
-export function contextFor(objects: readonly K8sObject[], config: PackConfig = {}): RuleContext {
-  return { objects, rolloutCrdsPreinstalled: settingsOf("atlas-rollout-crds", config).preinstalled === true };
-}
-
 /** Runs the pack over a set of objects: every finding, exempted ones marked. */
 export function check(objects: readonly K8sObject[], opts: CheckOptions = {}): Finding[] {
-  const context = contextFor(objects, opts.config);
+  const index = new ObjectIndex(objects);
   const findings: Finding[] = [];
-  for (const rule of opts.rules ?? rules) {
+  for (const rule of opts.rules ?? allRules) {
     const enforcement = enforcementOf(rule, opts.config);
     if (enforcement === "disabled") continue;
+    const settings = settingsOf(rule, opts.config);
     const raw =
       rule.scope === "object"
-        ? objects.flatMap((object) => rule.check(object, context).map((v) => ({ object, violation: v })))
-        : rule.check(context);
+        ? objects.flatMap((object) => rule.check(object, settings).map((violation) => ({ object, violation })))
+        : rule.check(index, settings);
     for (const { object, violation } of raw) {
       const ex = exemptionFor(opts.exemptions ?? [], rule.name, object);
-      findings.push({ policy: rule.name, enforcement, object, message: violation.message, exemptedBecause: ex?.reason });
+      findings.push({ policy: rule.name, enforcement, object, message: violation.message, remediation: rule.remediation, exemptedBecause: ex?.reason });
     }
   }
   return findings;

@@ -1,19 +1,20 @@
 import { atlasPodTemplateOf, containersOf, NamedContainer, PodTemplate } from "./pods";
-import type { K8sObject, ObjectRule, RuleContext, Violation } from "./types";
+import type { K8sObject, ObjectRule, Settings } from "./types";
 
-type PodCheck = (pod: PodTemplate, object: K8sObject, context: RuleContext) => string[];
+type PodCheck = (pod: PodTemplate, object: K8sObject, settings: Settings) => string[];
 
 /**
  * A rule over atlas pod templates: the check sees the pod template of every pod-bearing kind
- * (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, Rollout) labelled as atlas.
+ * (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController,
+ * PodTemplate, Rollout) whose pods carry the atlas label.
  */
 export function podRule(meta: Omit<ObjectRule, "scope" | "check">, check: PodCheck): ObjectRule {
   return {
     ...meta,
     scope: "object",
-    check(object: K8sObject, context: RuleContext): Violation[] {
+    check(object, settings) {
       const pod = atlasPodTemplateOf(object);
-      return pod ? check(pod, object, context).map((message) => ({ message })) : [];
+      return pod ? check(pod, object, settings).map((message) => ({ message })) : [];
     },
   };
 }
@@ -24,9 +25,4 @@ export function eachContainer(pod: PodTemplate, check: (c: NamedContainer) => st
     const r = check(c);
     return r === undefined ? [] : Array.isArray(r) ? r : [r];
   });
-}
-
-/** Windows pods are exempt from the Linux-only restricted controls. */
-export function isWindows(pod: PodTemplate): boolean {
-  return pod.spec?.os?.name === "windows";
 }

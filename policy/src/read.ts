@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { readYaml, YamlError } from "./yaml";
 import type { K8sObject } from "./types";
 
 /** An object read from a file, with where it came from. */
@@ -24,51 +24,42 @@ function listFiles(p: string): string[] {
   }
   if (stat.isFile()) return [p];
   if (!stat.isDirectory()) throw new InputError(`${p}: not a file or directory`);
-  const found = fs
-    .readdirSync(p, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? listFilesQuiet(path.join(p, e.name)) : yamlFile.test(e.name) ? [path.join(p, e.name)] : []));
+  const found = yamlFilesUnder(p);
   if (!found.length) throw new InputError(`${p}: directory contains no .yaml or .yml files`);
   return found;
 }
 
-function listFilesQuiet(dir: string): string[] {
-  try {
-    return listFiles(dir);
-  } catch {
-    return [];
-  }
+function yamlFilesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? yamlFilesUnder(path.join(dir, e.name)) : yamlFile.test(e.name) ? [path.join(dir, e.name)] : []));
 }
 
-/** Parses one multi-document YAML text; `kind: List` documents are expanded into their items. */
+const isObject = (v: any): v is K8sObject => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.apiVersion === "string" && typeof v.kind === "string";
+
+/** Parses one multi-document YAML text; `kind: List` documents (and *List kinds with items) are expanded into their items. */
 export function parseObjects(text: string, file: string): SourcedObject[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const out: SourcedObject[] = [];
-  for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
-    const err = doc.errors[0];
-    if (err) {
-      const pos = err.pos?.[0] !== undefined ? lineCounter.linePos(err.pos[0]) : undefined;
-      throw new InputError(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}: YAML parse error: ${err.message.split("\n")[0]}`);
-    }
-    const value = doc.toJS();
-    const start = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? doc.range?.[0];
-    const line = start !== undefined ? lineCounter.linePos(start).line : 1;
-    if (value === null || value === undefined) continue;
-    if (typeof value !== "object" || Array.isArray(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
-      throw new InputError(`${file}:${line}: document ${i + 1} is not a Kubernetes object (it needs apiVersion and kind)`);
-    }
-    if (/List$/.test(value.kind) && (value.kind === "List" || Array.isArray(value.items))) {
-      for (const [j, item] of (value.items ?? []).entries()) {
-        if (item === null || typeof item !== "object" || typeof item.apiVersion !== "string" || typeof item.kind !== "string") {
-          throw new InputError(`${file}:${line}: items[${j}] of document ${i + 1} is not a Kubernetes object (it needs apiVersion and kind)`);
-        }
-        out.push({ object: item, file, line });
-      }
-      continue;
-    }
-    out.push({ object: value as K8sObject, file, line });
+  let docs;
+  try {
+    docs = readYaml(text, file);
+  } catch (e) {
+    if (e instanceof YamlError) throw new InputError(e.message);
+    throw e;
   }
+  const out: SourcedObject[] = [];
+  docs.forEach(({ value, line }, i) => {
+    const v = value as any;
+    if (!isObject(v)) throw new InputError(`${file}:${line}: document ${i + 1} is not a Kubernetes object (it needs apiVersion and kind)`);
+    if (v.kind === "List" || (v.kind!.endsWith("List") && Array.isArray(v.items))) {
+      (Array.isArray(v.items) ? v.items : []).forEach((item: unknown, j: number) => {
+        if (!isObject(item)) throw new InputError(`${file}:${line}: items[${j}] of document ${i + 1} is not a Kubernetes object (it needs apiVersion and kind)`);
+        out.push({ object: item, file, line });
+      });
+      return;
+    }
+    out.push({ object: v, file, line });
+  });
   return out;
 }
 
@@ -83,7 +74,7 @@ export function loadObjects(paths: string[]): SourcedObject[] {
       } catch (e) {
         throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
       }
-      out.push(...parseObjects(text, file));
+      for (const o of parseObjects(text, file)) out.push(o);
     }
   }
   return out;

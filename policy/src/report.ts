@@ -9,7 +9,9 @@ export interface JsonFinding {
   namespace: string;
   name: string;
   file: string;
+  line: number;
   message: string;
+  remediation: string;
 }
 
 /** --json: one entry per finding; exempted findings carry enforcement "exempted" and the reason. */
@@ -22,14 +24,20 @@ export function toJson(findings: Finding[], sources: Map<object, SourcedObject>)
     namespace: f.object.metadata?.namespace ?? "",
     name: f.object.metadata?.name ?? "",
     file: sources.get(f.object)?.file ?? "",
+    line: sources.get(f.object)?.line ?? 0,
     message: f.exemptedBecause ? `${f.message} (exempted: ${f.exemptedBecause})` : f.message,
+    remediation: f.remediation,
   }));
 }
 
-/** Human-readable report, grouped by object, with a closing summary. */
+/** Human-readable report, grouped by object, each finding with what to do, and a closing summary. */
 export function toText(findings: Finding[], sources: Map<object, SourcedObject>, checked: number): string {
   const groups = new Map<object, Finding[]>();
-  for (const f of findings) groups.set(f.object, [...(groups.get(f.object) ?? []), f]);
+  for (const f of findings) {
+    const g = groups.get(f.object);
+    if (g) g.push(f);
+    else groups.set(f.object, [f]);
+  }
   const lines: string[] = [];
   for (const [object, fs] of groups) {
     const o = object as Finding["object"];
@@ -38,6 +46,7 @@ export function toText(findings: Finding[], sources: Map<object, SourcedObject>,
     for (const f of fs) {
       const tag = f.exemptedBecause ? "exempted " : f.enforcement === "mandatory" ? "MANDATORY" : "advisory ";
       lines.push(`  [${tag}] ${f.policy}: ${f.message}${f.exemptedBecause ? ` -- exempted: ${f.exemptedBecause}` : ""}`);
+      if (!f.exemptedBecause) lines.push(`              fix: ${f.remediation}`);
     }
     lines.push("");
   }

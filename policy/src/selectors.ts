@@ -29,18 +29,3 @@ export function selects(selector: LabelSelector | undefined | null, labels: Reco
   }
   return true;
 }
-
-export function isEmptySelector(selector: LabelSelector | undefined | null): boolean {
-  return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
-}
-
-/** The namespace names a namespaceSelector pins by kubernetes.io/metadata.name, or undefined when it does not name them. */
-export function namedNamespaces(selector: LabelSelector | undefined | null): string[] | undefined {
-  if (!selector) return undefined;
-  const key = "kubernetes.io/metadata.name";
-  const names: string[][] = [];
-  if (selector.matchLabels?.[key] !== undefined) names.push([selector.matchLabels[key]]);
-  for (const e of selector.matchExpressions ?? []) if (e.key === key && e.operator === "In") names.push(e.values ?? []);
-  if (!names.length) return undefined;
-  return names.reduce((a, b) => a.filter((n) => b.includes(n)));
-}

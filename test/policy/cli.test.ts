@@ -1,17 +1,19 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import { dump } from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { repoRoot } from "../../lib/paths";
-import { helmTemplate } from "../support/chart";
-import { atlasPod, baseline, server } from "./fixtures";
+import { atlasPod, baseline, K8sObject, server } from "./support/baseline";
+import { checkerBin, useInstalledChecker } from "./support/installedChecker";
 
-const bin = path.join(repoRoot, "node_modules", ".bin", "atlas-policy");
+const bin = checkerBin;
 const run = (...args: string[]) => spawnSync(bin, args, { encoding: "utf8", cwd: repoRoot });
+const yaml = (objs: K8sObject[]) => objs.map((o) => dump(o)).join("---\n");
 
 describe("atlas-policy check (CLI)", () => {
+  useInstalledChecker();
   let dir: string;
   const write = (name: string, text: string) => {
     const p = path.join(dir, name);
@@ -22,24 +24,28 @@ describe("atlas-policy check (CLI)", () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-policy-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("exits 0 on a compliant helm template render, with a summary", () => {
-    const file = write("render.yaml", helmTemplate().stdout);
-    const r = run("check", file);
-    assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /8 object\(s\) checked: 0 mandatory violation\(s\), 0 advisory, 0 exempted\./);
+  it("runs compiled JavaScript: the bin loads the checker from dist/", () => {
+    const text = fs.readFileSync(fs.realpathSync(bin), "utf8");
+    assert.match(text, /require\("\.\.\/dist\/policy\/src\/cli\.js"\)/);
+    assert.doesNotMatch(text, /ts-node/);
   });
 
-  it("exits 1 on a mandatory violation and groups the report by object", () => {
+  it("exits 0 on a compliant release, with a summary", () => {
+    const r = run("check", write("release.yaml", yaml(baseline())));
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /6 object\(s\) checked: 0 mandatory violation\(s\), 0 advisory, 0 exempted\./);
+  });
+
+  it("exits 1 on a mandatory violation, grouping the report by object with file:line and what to do", () => {
     const objs = baseline();
     server(objs).securityContext.privileged = true;
-    const r = run("check", write("bad.yaml", objs.map((o) => stringify(o)).join("---\n")));
+    const r = run("check", write("bad.yaml", yaml(objs)));
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /^Deployment atlas\/atlas-bijux-atlas {2}\(.*bad\.yaml:\d+\)\n {2}\[MANDATORY\] pss-privileged: containers\[server\]: privileged is true/m);
+    assert.match(r.stdout, /^Deployment atlas\/atlas-bijux-atlas {2}\(.*bad\.yaml:\d+\)\n {2}\[MANDATORY\] pss-privileged: containers\[server\]: securityContext\.privileged is true\n +fix: remove securityContext\.privileged/m);
   });
 
   it("exits 0 when only advisory rules are red", () => {
-    const objs = baseline().filter((o) => o.kind !== "PodDisruptionBudget");
-    const r = run("check", write("advisory.yaml", objs.map((o) => stringify(o)).join("---\n")));
+    const r = run("check", write("advisory.yaml", yaml(baseline().filter((o) => o.kind !== "PodDisruptionBudget"))));
     assert.equal(r.status, 0);
     assert.match(r.stdout, /\[advisory \] atlas-pdb/);
   });
@@ -47,11 +53,11 @@ describe("atlas-policy check (CLI)", () => {
   it("prints findings as JSON with the documented fields", () => {
     const objs = baseline();
     server(objs).image = "ghcr.io/bijux/bijux-atlas:latest";
-    const file = write("x.yaml", objs.map((o) => stringify(o)).join("---\n"));
+    const file = write("x.yaml", yaml(objs));
     const r = run("check", file, "--json");
     assert.equal(r.status, 1);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out[0]).sort(), ["apiVersion", "enforcement", "file", "kind", "message", "name", "namespace", "policy"]);
+    assert.deepEqual(Object.keys(out[0]).sort(), ["apiVersion", "enforcement", "file", "kind", "line", "message", "name", "namespace", "policy", "remediation"]);
     assert.deepEqual(
       out.map((f: any) => [f.policy, f.enforcement, f.kind, f.namespace, f.name, f.file]),
       [
@@ -64,28 +70,30 @@ describe("atlas-policy check (CLI)", () => {
   it("reads directories recursively, multi-document files, empty documents and List objects", () => {
     const pod = atlasPod();
     pod.spec.hostPID = true;
-    write("a/render.yaml", "---\n" + helmTemplate().stdout + "\n---\n---\n");
-    write("b/list.yml", stringify({ apiVersion: "v1", kind: "List", items: [pod] }));
+    write("a/release.yaml", "---\n" + yaml(baseline()) + "\n---\n---\n");
+    write("b/list.yml", dump({ apiVersion: "v1", kind: "List", items: [pod] }));
     write("b/notes.txt", "not yaml, not read");
     const r = run("check", dir, "--json");
     assert.equal(r.status, 1, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).map((f: any) => [f.policy, f.kind, f.name]), [["pss-host-namespaces", "Pod", "atlas-debug"]]);
   });
 
-  it("checks CronJobs", () => {
-    const t = baseline().find((o) => o.kind === "Deployment")!.spec.template;
-    t.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
-    const cron = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "nightly", namespace: "atlas" }, spec: { schedule: "@daily", jobTemplate: { spec: { template: t } } } };
-    const r = run("check", write("cron.yaml", stringify(cron)), "--json");
+  it("checks set rules across files (a ConfigMap in one file, the pod loading it in another)", () => {
+    const objs = baseline();
+    objs.find((o) => o.kind === "ConfigMap")!.data.ATLAS_CACHED_ONLY_MODE = "true";
+    objs.find((o) => o.kind === "NetworkPolicy")!.spec.egress.push({ to: [{ ipBlock: { cidr: "10.9.0.0/24" } }], ports: [{ port: 443 }] });
+    write("cm.yaml", yaml(objs.filter((o) => o.kind === "ConfigMap")));
+    write("rest.yaml", yaml(objs.filter((o) => o.kind !== "ConfigMap")));
+    const r = run("check", dir, "--json");
     assert.equal(r.status, 1);
-    assert.ok(JSON.parse(r.stdout).some((f: any) => f.policy === "atlas-read-only-root" && f.kind === "CronJob"));
+    assert.ok(JSON.parse(r.stdout).some((f: any) => f.policy === "atlas-egress" && /ATLAS_CACHED_ONLY_MODE=true/.test(f.message)));
   });
 
-  it("exits 2 on malformed YAML, naming the file and line", () => {
+  it("exits 2 on malformed YAML, naming the file, line and column", () => {
     const file = write("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: [\n");
     const r = run("check", file);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5:\\d+: YAML parse error`));
+    assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:5:1: YAML parse error`));
   });
 
   it("exits 2 on a document that is not a Kubernetes object", () => {
@@ -117,23 +125,30 @@ describe("atlas-policy check (CLI)", () => {
   it("applies a pack config: the dev stack's digest rule is advisory", () => {
     const objs = baseline();
     server(objs).image = "localhost:5001/bijux-atlas:dev";
-    const file = write("dev.yaml", objs.map((o) => stringify(o)).join("---\n"));
+    const file = write("dev.yaml", yaml(objs));
     assert.equal(run("check", file).status, 1);
     assert.equal(run("check", file, "--config", path.join(repoRoot, "policy", "config", "dev.json")).status, 0);
   });
 
   it("exits 2 on a pack config naming an unknown policy", () => {
     const cfg = write("cfg.json", JSON.stringify({ "no-such-policy": "advisory" }));
-    const r = run("check", write("r.yaml", helmTemplate().stdout), "--config", cfg);
+    const r = run("check", write("r.yaml", yaml(baseline())), "--config", cfg);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown policy "no-such-policy"/);
+  });
+
+  it("exits 2 on a setting the policy does not have, naming the settings it has", () => {
+    const cfg = write("cfg.json", JSON.stringify({ "atlas-rollout-crds": { preinstaled: true } }));
+    const r = run("check", write("r.yaml", yaml(baseline())), "--config", cfg);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /atlas-rollout-crds: unknown setting "preinstaled" \(settings: preinstalled\)/);
   });
 
   it("reports exemptions and does not count them", () => {
     const objs = baseline();
     server(objs).image = "ghcr.io/bijux/bijux-atlas:0.1.0";
-    const file = write("e.yaml", objs.map((o) => stringify(o)).join("---\n"));
-    const ex = write("ex.yaml", stringify({ exemptions: [{ policy: "atlas-image-digest", kind: "Deployment", namespace: "atlas", name: "atlas-bijux-atlas", reason: "INC-9 hotfix build" }] }));
+    const file = write("e.yaml", yaml(objs));
+    const ex = write("ex.yaml", dump({ exemptions: [{ policy: "atlas-image-digest", kind: "Deployment", namespace: "atlas", name: "atlas-bijux-atlas", reason: "INC-9 hotfix build" }] }));
     const r = run("check", file, "--exemptions", ex, "--json");
     assert.equal(r.status, 0);
     assert.deepEqual(JSON.parse(r.stdout).map((f: any) => [f.policy, f.enforcement]), [["atlas-image-digest", "exempted"]]);
@@ -141,8 +156,8 @@ describe("atlas-policy check (CLI)", () => {
   });
 
   it("exits 2 on an exemption without a reason", () => {
-    const ex = write("ex.yaml", stringify({ exemptions: [{ policy: "atlas-pdb", kind: "Deployment", name: "x" }] }));
-    const r = run("check", write("r.yaml", helmTemplate().stdout), "--exemptions", ex);
+    const ex = write("ex.yaml", dump({ exemptions: [{ policy: "atlas-pdb", kind: "Deployment", name: "x" }] }));
+    const r = run("check", write("r.yaml", yaml(baseline())), "--exemptions", ex);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /exemptions\[0\]\.reason is required/);
   });

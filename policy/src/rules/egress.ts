@@ -1,99 +1,132 @@
-import { atlasPodTemplateOf, describe as describeObject, isKind } from "../pods";
-import { isEmptySelector, namedNamespaces, selects } from "../selectors";
-import type { K8sObject, RuleContext, SetRule } from "../types";
+import { env, isServerTrue } from "../../../contract/env";
+import { broadEgress, dns, maxEgressAddresses } from "../../../contract/network";
+import { containersOf, type K8sObject, type PodTemplate } from "../../../contract/k8s";
+import { AddressSet, describeSize, type Family } from "../network/addresses";
+import { addressesOf, destinationsOf, everyPort, portsOf, reachesDns, restrictsEgress, selectsPod } from "../network/policies";
+import { namespaceOf, type ObjectIndex } from "../objectIndex";
+import { describeObject } from "../pods";
+import type { SetFinding, SetRule } from "../types";
 
-const ns = (o: K8sObject) => o.metadata?.namespace ?? "default";
-const broadCidr = (cidr: string) => /\/0+$/.test(cidr.trim());
+const families: Family[] = ["ipv4", "ipv6"];
 
-/** Whether a NetworkPolicy restricts egress (policyTypes lists Egress, or omits policyTypes but has egress rules). */
-export function restrictsEgress(policy: K8sObject): boolean {
-  const types = policy.spec?.policyTypes;
-  return Array.isArray(types) ? types.includes("Egress") : policy.spec?.egress !== undefined;
-}
-
-/** The ConfigMaps an atlas pod template loads, to find ATLAS_CACHED_ONLY_MODE. */
-function cachedOnly(object: K8sObject, context: RuleContext): boolean {
-  const pod = atlasPodTemplateOf(object)!;
-  const refs = new Set<string>();
-  for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
-    for (const src of c?.envFrom ?? []) if (src?.configMapRef?.name) refs.add(src.configMapRef.name);
-    for (const e of c?.env ?? []) if (e?.name === "ATLAS_CACHED_ONLY_MODE" && String(e.value).toLowerCase() === "true") return true;
-  }
-  return context.objects.some(
-    (o) => isKind(o, "ConfigMap", "") && ns(o) === ns(object) && refs.has(o.metadata?.name ?? "") && String(o.data?.ATLAS_CACHED_ONLY_MODE).toLowerCase() === "true",
-  );
-}
-
-function ruleProblems(rule: any, i: number, offline: boolean): string[] {
-  const at = `egress[${i}]`;
-  const out: string[] = [];
-  const peers: any[] = Array.isArray(rule?.to) ? rule.to : [];
-  const ports: any[] = Array.isArray(rule?.ports) ? rule.ports : [];
-  if (!peers.length) out.push(`${at} has no 'to': it allows every destination`);
-  if (!ports.length) out.push(`${at} has no ports: it allows every port`);
-  const isDns = ports.some((p) => Number(p?.port) === 53 || p?.port === "dns" || p?.port === "dns-tcp");
-  for (const [j, peer] of peers.entries()) {
-    const pat = `${at}.to[${j}]`;
-    if (peer?.ipBlock) {
-      const cidr = String(peer.ipBlock.cidr ?? "");
-      if (broadCidr(cidr)) out.push(`${pat} allows ${cidr}: broad egress`);
-      else if (offline) out.push(`${pat} allows CIDR ${cidr} although ATLAS_CACHED_ONLY_MODE=true (offline: no CIDR egress at all)`);
-      if (isDns) out.push(`${pat}: DNS (port 53) egress goes to ${cidr}; DNS is allowed only to kube-system`);
-      continue;
+/** The value a pod's containers see for an env key: env over envFrom, later sources over earlier ones. */
+function envValue(pod: PodTemplate, object: K8sObject, index: ObjectIndex, key: string): unknown[] {
+  const values: unknown[] = [];
+  const cm = (name: unknown) => (typeof name === "string" ? index.named("ConfigMap", "", namespaceOf(object), name) : undefined);
+  for (const { container } of containersOf(pod.spec, { ephemeral: false })) {
+    let value: unknown;
+    for (const src of Array.isArray(container?.envFrom) ? container.envFrom : []) {
+      const data = cm(src?.configMapRef?.name)?.data ?? {};
+      const prefix = src?.prefix ?? "";
+      for (const [k, v] of Object.entries(data)) if (prefix + k === key) value = v;
     }
-    if (peer?.namespaceSelector !== undefined) {
-      if (isEmptySelector(peer.namespaceSelector)) {
-        out.push(`${pat} has an empty namespaceSelector: every namespace`);
-        continue;
+    for (const e of Array.isArray(container?.env) ? container.env : []) {
+      if (e?.name !== key) continue;
+      value = e.value !== undefined ? e.value : e.valueFrom?.configMapKeyRef ? cm(e.valueFrom.configMapKeyRef.name)?.data?.[e.valueFrom.configMapKeyRef.key] : undefined;
+    }
+    values.push(value);
+  }
+  return values;
+}
+
+/** What one policy allows, and what is wrong with its rules whatever pods it selects. */
+interface PolicyAnalysis {
+  coverage: Record<Family, AddressSet>;
+  /** Rules reaching IP addresses (ipBlock or no `to`), for cached-only mode. */
+  addressRules: string[];
+  problems: string[];
+}
+
+function analyse(policy: K8sObject): PolicyAnalysis {
+  const rules: any[] = Array.isArray(policy.spec?.egress) ? policy.spec.egress : [];
+  const coverage: PolicyAnalysis["coverage"] = { ipv4: AddressSet.empty("ipv4"), ipv6: AddressSet.empty("ipv6") };
+  const addressRules: string[] = [];
+  const problems: string[] = [];
+  rules.forEach((rule, i) => {
+    const at = `egress[${i}]`;
+    const ports = portsOf(rule);
+    const dests = destinationsOf(rule);
+    for (const f of families) for (const d of dests) coverage[f] = coverage[f].union(addressesOf(d, f));
+    if (!Array.isArray(rule?.ports) || rule.ports.length === 0) problems.push(`${at} has no ports: it allows every port`);
+    else for (const g of ports) if (everyPort(g)) problems.push(`${at} allows every ${g.protocol} port (a port entry without a port, or a range over all ports)`);
+    const dnsPorts = Array.isArray(rule?.ports) && rule.ports.length > 0 && ports.some(reachesDns);
+    dests.forEach((d, j) => {
+      const pat = Array.isArray(rule?.to) && rule.to.length ? `${at}.to[${j}]` : at;
+      switch (d.kind) {
+        case "everywhere":
+          addressRules.push(`${at} (no 'to': every destination)`);
+          if (dnsPorts) problems.push(`${at}: DNS (port ${dns.port}) egress to every destination; DNS is allowed only to ${dns.namespace}`);
+          break;
+        case "addresses":
+          addressRules.push(`${pat} (${d.cidr})`);
+          if (dnsPorts) problems.push(`${pat}: DNS (port ${dns.port}) egress goes to ${d.cidr}; DNS is allowed only to ${dns.namespace}`);
+          break;
+        case "invalid-cidr":
+          problems.push(`${pat}: ipBlock.cidr ${JSON.stringify(d.cidr)} is not an IPv4 or IPv6 CIDR`);
+          break;
+        case "namespaces":
+          if (d.names === "all") problems.push(`${pat} has an empty namespaceSelector: every namespace`);
+          else if (d.names === "by-labels") problems.push(`${pat} selects namespaces by labels other than ${dns.namespaceNameLabel}; name them explicitly`);
+          else if (dnsPorts && d.names.some((n) => n !== dns.namespace)) problems.push(`${pat}: DNS (port ${dns.port}) egress to ${d.names.join(", ")}; DNS is allowed only to ${dns.namespace}`);
+          break;
+        case "own-namespace-pods":
+          if (dnsPorts && namespaceOf(policy) !== dns.namespace) problems.push(`${pat}: DNS (port ${dns.port}) egress to pods of ${namespaceOf(policy)}; DNS is allowed only to ${dns.namespace}`);
+          break;
+        default:
+          problems.push(`${pat} is not an ipBlock, a namespaceSelector or a podSelector`);
       }
-      const names = namedNamespaces(peer.namespaceSelector);
-      if (!names?.length) out.push(`${pat} selects namespaces by labels other than kubernetes.io/metadata.name; name them explicitly`);
-      else if (isDns && names.some((n) => n !== "kube-system")) out.push(`${pat}: DNS (port 53) egress to ${names.join(", ")}; DNS is allowed only to kube-system`);
-      continue;
-    }
-    if (peer?.podSelector !== undefined) {
-      if (isDns) out.push(`${pat}: DNS (port 53) egress to pods of the policy's own namespace; DNS is allowed only to kube-system`);
-      continue;
-    }
-    out.push(`${pat} is not a CIDR, a named namespace or a pod selector`);
-  }
-  return out;
+    });
+  });
+  return { coverage, addressRules, problems };
 }
+
+const tooBroad = (coverage: PolicyAnalysis["coverage"]) => families.filter((f) => coverage[f].size() > maxEgressAddresses(f));
+
+const limits = families.map((f) => `${broadEgress[f].family} /${broadEgress[f].widestPrefix}`).join(" and ");
 
 const rule: SetRule = {
   name: "atlas-egress",
-  description:
-    "Every atlas pod is selected by a NetworkPolicy restricting egress; egress goes only to DNS in kube-system, explicit CIDRs (never /0) or named namespaces, each with explicit ports; no CIDR egress in cached-only mode.",
+  description: `Every atlas pod is selected by a NetworkPolicy restricting egress; together the policies reach at most one ${limits} of addresses, DNS only in ${dns.namespace}, named namespaces, explicit ports; no IP egress in cached-only mode.`,
   clause: "Network Policy: default deny egress; optional DNS egress to kube-system; explicit egress CIDR allowlist; no broad egress permit. Offline profile: tightened network policy",
-  enforcement: "mandatory",
+  level: "mandatory",
+  remediation: `allow egress only to the catalog and store endpoints, as narrow CIDRs (together within one ${limits}) or namespaces named by ${dns.namespaceNameLabel}, each with explicit ports; DNS only to ${dns.namespace}; none to IP addresses when ${env.cachedOnlyMode}=true`,
   scope: "set",
-  check(context) {
-    const policies = context.objects.filter((o) => isKind(o, "NetworkPolicy", "networking.k8s.io") && restrictsEgress(o));
-    const out: ReturnType<SetRule["check"]> = [];
-    for (const object of context.objects) {
-      const pod = atlasPodTemplateOf(object);
-      if (!pod) continue;
+  check(index) {
+    const out: SetFinding[] = [];
+    const reported = new Set<string>();
+    const report = (object: K8sObject, message: string) => {
+      const key = `${describeObject(object)}\0${message}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      out.push({ object, violation: { message } });
+    };
+    const analyses = new Map<K8sObject, PolicyAnalysis>();
+    const analysisOf = (p: K8sObject) => analyses.get(p) ?? analyses.set(p, analyse(p)).get(p)!;
+
+    for (const { object, pod } of index.atlasWorkloads()) {
       const labels = pod.metadata.labels ?? {};
-      const selecting = policies.filter((p) => ns(p) === ns(object) && selects(p.spec?.podSelector, labels));
+      const selecting = index.inNamespace("NetworkPolicy", "networking.k8s.io", namespaceOf(object)).filter((p) => restrictsEgress(p) && selectsPod(p, labels));
       if (!selecting.length) {
-        out.push({ object, violation: { message: `atlas pods of ${describeObject(object)} are not selected by any NetworkPolicy whose policyTypes include Egress` } });
+        report(object, `atlas pods of ${describeObject(object)} are not selected by any NetworkPolicy whose policyTypes include Egress (policyTypes defaults to Ingress only when egress has no rules)`);
         continue;
       }
-      const offline = cachedOnly(object, context);
-      for (const policy of selecting) {
-        (policy.spec?.egress ?? []).forEach((r: any, i: number) => {
-          for (const message of ruleProblems(r, i, offline)) out.push({ object: policy, violation: { message: `${message} (selects atlas pods of ${describeObject(object)})` } });
-        });
+      const cachedOnly = envValue(pod, object, index, env.cachedOnlyMode).some(isServerTrue);
+      for (const p of selecting) {
+        const a = analysisOf(p);
+        for (const m of a.problems) report(p, m);
+        if (cachedOnly) for (const r of a.addressRules) report(p, `${r} allows IP egress although ${env.cachedOnlyMode}=true (cached-only: no CIDR egress at all)`);
+      }
+      // Policies are additive: what the pods may reach is the union of every selecting policy.
+      const union = Object.fromEntries(families.map((f) => [f, selecting.map((p) => analysisOf(p).coverage[f]).reduce((x, y) => x.union(y))])) as PolicyAnalysis["coverage"];
+      for (const f of tooBroad(union)) {
+        const alone = selecting.find((p) => tooBroad(analysisOf(p).coverage).includes(f));
+        const size = describeSize(union[f].size());
+        const max = `${describeSize(maxEgressAddresses(f))} (one ${broadEgress[f].family} /${broadEgress[f].widestPrefix})`;
+        if (alone) report(alone, `broad egress: it allows ${describeSize(analysisOf(alone).coverage[f].size())} ${broadEgress[f].family} addresses, more than ${max}`);
+        else report(object, `broad egress: together, NetworkPolicies ${selecting.map((p) => p.metadata?.name).join(", ")} let atlas pods of ${describeObject(object)} reach ${size} ${broadEgress[f].family} addresses, more than ${max}`);
       }
     }
-    // One report per policy and message, however many workloads it selects.
-    const seen = new Set<string>();
-    return out.filter((f) => {
-      const key = `${describeObject(f.object)}|${f.violation.message.replace(/ \(selects atlas pods of .*\)$/, "")}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    return out;
   },
 };
 

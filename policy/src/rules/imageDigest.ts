@@ -1,17 +1,21 @@
+import { patterns } from "../../../contract/grammar";
 import { eachContainer, podRule } from "../podRule";
 import { where } from "../pods";
 import { parseImage } from "./imageTag";
+
+const digest = new RegExp(patterns.imageDigest);
 
 export default podRule(
   {
     name: "atlas-image-digest",
     description: "Images are pinned by digest (repository@sha256:...). Advisory on the dev stack through its policy config.",
     clause: "Container Image: reproducible builds, deployed by digest",
-    enforcement: "mandatory",
+    level: "mandatory",
+    remediation: "pin the image by digest: repository[:tag]@sha256:<64 hex> (image.digest in the chart values)",
   },
   (pod) =>
     eachContainer(pod, (c) => {
       const image = String(c.container.image ?? "");
-      return /^sha256:[a-f0-9]{64}$/.test(parseImage(image).digest ?? "") ? undefined : `${where(c)}: image ${image} is not pinned by digest (@sha256:<64 hex>)`;
+      return digest.test(parseImage(image).digest ?? "") ? undefined : `${where(c)}: image ${image} is not pinned by digest`;
     }),
 );

@@ -6,9 +6,7 @@ export function parseImage(ref: string): { repository: string; tag?: string; dig
   const [nameAndTag, digest] = ref.split("@", 2);
   const lastSlash = nameAndTag.lastIndexOf("/");
   const colon = nameAndTag.indexOf(":", lastSlash + 1);
-  return colon === -1
-    ? { repository: nameAndTag, digest }
-    : { repository: nameAndTag.slice(0, colon), tag: nameAndTag.slice(colon + 1), digest };
+  return colon === -1 ? { repository: nameAndTag, digest } : { repository: nameAndTag.slice(0, colon), tag: nameAndTag.slice(colon + 1), digest };
 }
 
 export default podRule(
@@ -16,7 +14,8 @@ export default podRule(
     name: "atlas-image-tag",
     description: "Images are never :latest, nor untagged without a digest (an implicit latest).",
     clause: "Container Image: reproducible, pinned images (no moving latest tag)",
-    enforcement: "mandatory",
+    level: "mandatory",
+    remediation: "reference the image by a release tag and its digest (repository:tag@sha256:...)",
   },
   (pod) =>
     eachContainer(pod, (c) => {

@@ -4,45 +4,21 @@ import emptyDirSizeLimit from "./emptyDirSizeLimit";
 import hpa from "./hpa";
 import imageDigest from "./imageDigest";
 import imageTag from "./imageTag";
+import nonRoot from "./nonRoot";
 import pdb from "./pdb";
+import { podSecurityRules } from "./podSecurity";
 import probes from "./probes";
-import pssAppArmor from "./pssAppArmor";
-import pssCapabilities from "./pssCapabilities";
-import pssHostNamespaces from "./pssHostNamespaces";
-import pssHostPorts from "./pssHostPorts";
-import pssHostProbes from "./pssHostProbes";
-import pssHostProcess from "./pssHostProcess";
-import pssPrivilegeEscalation from "./pssPrivilegeEscalation";
-import pssPrivileged from "./pssPrivileged";
-import pssProcMount from "./pssProcMount";
-import pssRunAsNonRoot from "./pssRunAsNonRoot";
-import pssSeccomp from "./pssSeccomp";
-import pssSeLinux from "./pssSeLinux";
-import pssSysctls from "./pssSysctls";
-import pssVolumeTypes from "./pssVolumeTypes";
 import readOnlyRootFilesystem from "./readOnlyRootFilesystem";
 import resources from "./resources";
 import rolloutCrds from "./rolloutCrds";
-import storeCredentials from "./storeCredentials";
+import secretEnv from "./secretEnv";
 import writableMounts from "./writableMounts";
 import type { Rule } from "../types";
 
-/** Every rule of the pack, Pod Security Standard first, then the contract's additions. */
+/** Every rule of the pack: the Pod Security Standard first, then the contract's additions. */
 export const rules: readonly Rule[] = [
-  pssPrivileged,
-  pssHostProcess,
-  pssHostNamespaces,
-  pssHostPorts,
-  pssVolumeTypes,
-  pssCapabilities,
-  pssRunAsNonRoot,
-  pssPrivilegeEscalation,
-  pssSeccomp,
-  pssAppArmor,
-  pssSeLinux,
-  pssProcMount,
-  pssSysctls,
-  pssHostProbes,
+  ...podSecurityRules,
+  nonRoot,
   readOnlyRootFilesystem,
   writableMounts,
   emptyDirSizeLimit,
@@ -51,9 +27,11 @@ export const rules: readonly Rule[] = [
   probes,
   imageTag,
   imageDigest,
-  storeCredentials,
+  secretEnv,
   egress,
   hpa,
   pdb,
   rolloutCrds,
 ];
+
+export const ruleNames = rules.map((r) => r.name);

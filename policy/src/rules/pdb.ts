@@ -1,4 +1,5 @@
-import { atlasPodTemplateOf, describe as describeObject, isKind, isServingWorkload } from "../pods";
+import { namespaceOf } from "../objectIndex";
+import { describeObject, isServingWorkload } from "../pods";
 import { selects } from "../selectors";
 import type { SetRule } from "../types";
 
@@ -6,14 +7,15 @@ const rule: SetRule = {
   name: "atlas-pdb",
   description: "A PodDisruptionBudget covers the pods of each atlas serving workload.",
   clause: "Helm Chart Surface: PodDisruptionBudget",
-  enforcement: "advisory",
+  level: "advisory",
+  remediation: "add a PodDisruptionBudget whose selector matches the workload's pod labels (pdb.enabled in the chart values)",
   scope: "set",
-  check(context) {
-    const pdbs = context.objects.filter((o) => isKind(o, "PodDisruptionBudget", "policy"));
-    return context.objects
-      .filter((o) => isServingWorkload(o) && atlasPodTemplateOf(o))
-      .filter((o) => !pdbs.some((p) => (p.metadata?.namespace ?? "default") === (o.metadata?.namespace ?? "default") && selects(p.spec?.selector, atlasPodTemplateOf(o)!.metadata.labels ?? {})))
-      .map((object) => ({ object, violation: { message: `no PodDisruptionBudget selects the pods of ${describeObject(object)}` } }));
+  check(index) {
+    return index
+      .atlasWorkloads()
+      .filter(({ object }) => isServingWorkload(object))
+      .filter(({ object, pod }) => !index.inNamespace("PodDisruptionBudget", "policy", namespaceOf(object)).some((p) => selects(p.spec?.selector, pod.metadata.labels ?? {})))
+      .map(({ object }) => ({ object, violation: { message: `no PodDisruptionBudget selects the pods of ${describeObject(object)}` } }));
   },
 };
 

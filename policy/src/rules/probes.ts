@@ -1,18 +1,20 @@
+import { probePaths } from "../../../contract/pod";
 import { podRule } from "../podRule";
 import { isServingWorkload } from "../pods";
 
 const expected: [string, string][] = [
-  ["startupProbe", "/readyz"],
-  ["readinessProbe", "/readyz"],
-  ["livenessProbe", "/healthz"],
+  ["startupProbe", probePaths.startup],
+  ["readinessProbe", probePaths.readiness],
+  ["livenessProbe", probePaths.liveness],
 ];
 
 export default podRule(
   {
     name: "atlas-probes",
-    description: "Serving workloads probe startup and readiness on /readyz and liveness on /healthz.",
+    description: `Serving workloads probe startup on ${probePaths.startup}, readiness on ${probePaths.readiness} and liveness on ${probePaths.liveness}.`,
     clause: "Probe Semantics: startupProbe /readyz, readinessProbe /readyz, livenessProbe /healthz",
-    enforcement: "mandatory",
+    level: "mandatory",
+    remediation: `give every serving container httpGet probes: startup ${probePaths.startup}, readiness ${probePaths.readiness}, liveness ${probePaths.liveness}`,
   },
   (pod, object) =>
     !isServingWorkload(object)

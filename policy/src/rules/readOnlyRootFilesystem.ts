@@ -6,7 +6,8 @@ export default podRule(
     name: "atlas-read-only-root",
     description: "Every container runs with a read-only root filesystem.",
     clause: "Security Defaults: readOnlyRootFilesystem: true; Filesystem strategy: read-only root filesystem",
-    enforcement: "mandatory",
+    level: "mandatory",
+    remediation: "set securityContext.readOnlyRootFilesystem: true on every container; write only to the /cache and /tmp mounts",
   },
   (pod) => eachContainer(pod, (c) => (c.container.securityContext?.readOnlyRootFilesystem === true ? undefined : `${where(c)}: readOnlyRootFilesystem is not true`)),
 );

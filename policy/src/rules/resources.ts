@@ -8,7 +8,8 @@ export default podRule(
     name: "atlas-resources",
     description: "Every container requests and limits cpu, memory and ephemeral-storage.",
     clause: "Filesystem strategy: requests/limits include ephemeral-storage; Requests/Limits and Tuning",
-    enforcement: "mandatory",
+    level: "mandatory",
+    remediation: "set resources.requests and resources.limits for cpu, memory and ephemeral-storage on every container",
   },
   // Ephemeral (debug) containers cannot carry resources, so they are not asked to.
   (pod) =>

@@ -1,0 +1,114 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { load } from "js-yaml";
+import { compareVersions, controls, controlsAt, evaluatePod, podSecurityRelease } from "../../policy/src/podSecurity/controls";
+import { check } from "../../policy/src/evaluate";
+import { podSecurityRules } from "../../policy/src/rules/podSecurity";
+import { asKind, podSpecOf, podTemplate } from "./support/baseline";
+import { podSecurityFixtures, provide } from "./support/goTools";
+import { controlCases } from "./podSecurityCases";
+
+const restrictedPod = () => {
+  const t = podTemplate();
+  return { metadata: t.metadata, spec: t.spec };
+};
+
+describe(`Pod Security Standard restricted, tracked as data (pod-security-admission ${podSecurityRelease.version})`, () => {
+  it(`is at the newest version the pinned release defines (v${podSecurityRelease.newest})`, () => {
+    const newest = controls.flatMap((c) => c.versions.map((v) => v.since)).sort(compareVersions).pop();
+    assert.equal(newest, podSecurityRelease.newest);
+  });
+
+  it("checks every control of the newest restricted level, one rule each", () => {
+    assert.deepEqual(
+      controlsAt("restricted").map((c) => c.control.id).sort(),
+      ["allowPrivilegeEscalation", "appArmorProfile", "capabilities_restricted", "hostNamespaces", "hostPorts", "hostProbesAndHostLifecycle", "privileged", "procMount_restricted", "restrictedVolumes", "runAsNonRoot", "runAsUser", "seLinuxOptions", "seccompProfile_restricted", "sysctls", "windowsHostProcess"],
+    );
+    assert.equal(podSecurityRules.length, 15);
+  });
+
+  it("admits the compliant pod at every version", () => {
+    for (let minor = 0; minor <= 37; minor++) assert.deepEqual(evaluatePod(restrictedPod(), "restricted", `1.${minor}`), [], `1.${minor}`);
+  });
+
+  for (const k of ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController", "PodTemplate", "Rollout"]) {
+    it(`checks the pod template of a ${k}`, () => {
+      const o = asKind(k);
+      podSpecOf(o).hostPID = true;
+      assert.ok(check([o]).some((f) => f.policy === "pss-host-namespaces"), k);
+    });
+  }
+});
+
+describe("Pod Security conformance table (one pass and several fail cases per control and version)", () => {
+  for (const c of controlCases) {
+    it(`${c.control} at v${c.version}${c.level === "baseline" ? " (baseline)" : ""}: ${c.name} is ${c.admitted ? "admitted" : "refused"}`, () => {
+      const pod = restrictedPod();
+      c.mutate(pod);
+      const result = evaluatePod(pod, c.level ?? "restricted", c.version);
+      assert.deepEqual(
+        result.map((r) => r.control),
+        c.admitted ? [] : [c.control],
+        JSON.stringify(result),
+      );
+    });
+  }
+
+  it("has a pass and a fail case for every control", () => {
+    for (const control of controls) {
+      const cases = controlCases.filter((c) => c.control === control.id);
+      assert.ok(cases.some((c) => c.admitted) && cases.some((c) => !c.admitted), control.id);
+    }
+  });
+
+  it("has cases at every version a control changes at", () => {
+    for (const control of controls) {
+      for (const v of control.versions) assert.ok(controlCases.some((c) => c.control === control.id && c.version === v.since), `${control.id} at ${v.since}`);
+    }
+  });
+});
+
+describe("Pod Security: the official fixtures of k8s.io/pod-security-admission", () => {
+  let fixtures: ReturnType<typeof podSecurityFixtures> | undefined;
+  before(function () {
+    this.timeout(300_000);
+    fixtures = provide(this, `the ${podSecurityRelease.module}@${podSecurityRelease.version} fixtures`, podSecurityFixtures);
+  });
+  const read = (file: string) => {
+    const pod = load(fs.readFileSync(file, "utf8")) as any;
+    return { metadata: pod.metadata ?? {}, spec: pod.spec };
+  };
+
+  it(`holds no version newer than v${podSecurityRelease.newest}`, () => {
+    assert.equal([...fixtures!.keys()].sort(compareVersions).pop(), podSecurityRelease.newest);
+  });
+
+  it(`admits every pass fixture of v${podSecurityRelease.newest} through the pack's rules`, () => {
+    const { pass } = fixtures!.get(podSecurityRelease.newest)!;
+    for (const file of pass) {
+      const pod = read(file);
+      const labelled = { apiVersion: "v1", kind: "Pod", metadata: { ...pod.metadata, labels: asKind("Pod").metadata!.labels }, spec: pod.spec };
+      assert.deepEqual(check([labelled], { rules: podSecurityRules }).map((f) => `${f.policy}: ${f.message}`), [], path.basename(file));
+    }
+  });
+
+  it(`refuses every fail fixture of v${podSecurityRelease.newest} through the pack's rules`, () => {
+    const { fail } = fixtures!.get(podSecurityRelease.newest)!;
+    for (const file of fail) {
+      const pod = read(file);
+      const labelled = { apiVersion: "v1", kind: "Pod", metadata: { ...pod.metadata, labels: asKind("Pod").metadata!.labels }, spec: pod.spec };
+      assert.ok(check([labelled], { rules: podSecurityRules }).length > 0, path.basename(file));
+    }
+  });
+
+  it("agrees with every pass and fail fixture of every version", () => {
+    let n = 0;
+    for (const [version, { pass, fail }] of fixtures!) {
+      for (const file of pass) assert.deepEqual(evaluatePod(read(file), "restricted", version), [], `v${version} pass ${path.basename(file)}`);
+      for (const file of fail) assert.notDeepEqual(evaluatePod(read(file), "restricted", version), [], `v${version} fail ${path.basename(file)}`);
+      n += pass.length + fail.length;
+    }
+    assert.ok(n > 2000, `${n} fixtures`);
+  });
+});
