@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { atlasName, atlasNameLabel } from "../../contract/labels";
 import { runAsUser } from "../../contract/pod";
-import { LocalCluster, start, stop } from "../../lib/cluster/controlPlane";
+import { cleanupStale, killProcess, LocalCluster, start, stop } from "../../lib/cluster/controlPlane";
+import { controlPlaneBinaries } from "../../lib/toolchain/kube";
 import { containerPid, readState } from "../../lib/cluster/realNodes";
 import { atlasImage } from "../../lib/image/images";
 import { BuiltImage } from "../../lib/image/oci";
@@ -144,6 +145,46 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     });
   });
 
+
+  describe("a second cluster on the same machine", () => {
+    let bDir: string;
+    let b: LocalCluster;
+
+    before(async function () {
+      bDir = path.join(root, "b");
+      b = await start({ dataDir: bDir, nodes: 0, realNodes: 1, log: (l) => process.stderr.write(`    b: ${l}\n`) });
+    });
+
+    after(async () => {
+      if (bDir) await stop(bDir);
+    });
+
+    it("takes its own slot: namespaces, addresses, pod range and cgroup of its own", () => {
+      const [x, y] = [cluster.network!, b.network!];
+      assert.notEqual(x.slot, y.slot);
+      for (const key of ["fabricNetns", "hostVeth", "fabricCidr", "clusterCidr", "cgroupRoot"] as const) assert.notEqual(x[key], y[key], key);
+      assert.notEqual(x.nodes[0].netns, y.nodes[0].netns);
+    });
+
+    it("runs its own real node Ready beside the first cluster's", () => {
+      const ready = kubectlOk(b.kubeconfigPath, ["get", "node", "atlas-real-0", "-o", 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']).trim();
+      assert.equal(ready, "True");
+      assert.equal(httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${pod(cluster.kubeconfigPath, ns, "atlas").podIP}:8080/readyz`), "200 ready");
+    });
+
+    it("is torn down by cleanup after its control plane crashed, and the first cluster keeps serving", async () => {
+      const net = b.network!;
+      for (const c of controlPlaneBinaries) killProcess(bDir, c);
+      const freed = await cleanupStale();
+      assert.ok(freed.includes(net.slot), `freed slots ${freed.join(",")} include ${net.slot}`);
+      const after = hostSnapshot();
+      assert.deepEqual(after.netns.filter((n) => n.startsWith(`atlas${net.slot}-`)), []);
+      assert.deepEqual(after.links.filter((l) => l.startsWith(net.hostVeth)), []);
+      assert.equal(fs.existsSync(`/sys/fs/cgroup/memory${net.cgroupRoot}`), false);
+      assert.deepEqual(processesMentioning(bDir), []);
+      assert.equal(httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${pod(cluster.kubeconfigPath, ns, "atlas").podIP}:8080/readyz`), "200 ready");
+    });
+  });
 
   describe("the chart's release, offline profile, on the real node", () => {
     const chartNs = "atlas-chart";
