@@ -3,7 +3,7 @@
  * or never get ready with, and the pod's storage budget. The stack config runs them on the chart
  * values it builds (so a bad stack fails before anything is declared); the chart's templates
  * (`bijux-atlas.validate`) refuse the same values at `helm template`, and the ones JSON Schema
- * can say are in values.schema.json too (`jsonSchema`). test/contract/clauses.test.ts holds each
+ * can say are in values.schema.json too (`jsonSchema`). test/unit/clauses.test.ts holds each
  * layer to each rule.
  */
 import { isIP } from "net";

@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { env } from "../contract/env";
 import { defaultPort, minimumUnprivilegedPort } from "../contract/pod";
+import { inflightHeavy, latencyP95 } from "../contract/metrics";
+import { atlasName, atlasNameLabel } from "../contract/labels";
 import { serverVersion } from "../contract/server";
 import { serverEnvAllowlist } from "../contract/serverEnvAllowlist.generated";
 import { chartOwnedEnvKeys, secretEnvKeys } from "../contract/env";
@@ -236,8 +238,8 @@ export const hpaValues = strict({
   minReplicas: z.number().int().min(1).default(2).describe("Lower bound of replicas."),
   maxReplicas: z.number().int().min(1).default(10).describe("Upper bound of replicas."),
   cpuUtilization: z.number().int().min(1).max(100).default(70).describe("Target average CPU utilisation, percent of requests."),
-  latencyP95Seconds: metricQuantity.default("500m").describe("Target of bijux_http_request_latency_p95_seconds per pod (the slowest query route's p95), as a quantity: 500m is 0.5 s."),
-  inflightHeavyQueries: metricQuantity.default("4").describe("Target average of bijux_inflight_heavy_queries per pod."),
+  latencyP95Seconds: metricQuantity.default("500m").describe(`Target of ${latencyP95.name} per pod (the slowest query route's p95), as a quantity: 500m is 0.5 s.`),
+  inflightHeavyQueries: metricQuantity.default("4").describe(`Target average of ${inflightHeavy.name} per pod.`),
 })
   .prefault({})
   .describe("Autoscaling on CPU, p95 latency and heavy queries in flight.");
@@ -318,7 +320,7 @@ export const chartSections = {
   fullnameOverride: z
     .union([z.literal(""), dnsLabel], { error: 'a DNS label, or "" for the generated name' })
     .default("")
-    .describe('Overrides the generated fullname ("<release>-bijux-atlas", or the release name when it contains "bijux-atlas"). The app.kubernetes.io/name label stays bijux-atlas: policy and selectors recognise atlas pods by it.'),
+    .describe(`Overrides the generated fullname ("<release>-${atlasName}", or the release name when it contains "${atlasName}"). The ${atlasNameLabel} label stays ${atlasName}: policy and selectors recognise atlas pods by it.`),
   image: imageValues,
   imagePullSecrets: z.array(dnsLabel).default([]).describe("Secrets used to pull the image, by name."),
   serviceAccount: serviceAccountValues,

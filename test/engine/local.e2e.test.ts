@@ -47,6 +47,8 @@ describe("engine: offline stack on the local control plane (cluster.target local
     dataDir = path.join(workDir, ".local-cluster", "offline");
     stack = await openStack("offline", { workDir });
     await stack.setConfig("atlas:cluster.target", { value: "local" }, true);
+    // /cache on the pods' own emptyDir: the control plane has no seeded cache claim to bind.
+    await stack.removeConfig("atlas:cache.existingClaim", true);
   });
 
   after(async function () {
@@ -76,7 +78,7 @@ describe("engine: offline stack on the local control plane (cluster.target local
     it("the API server accepted every object the stack declares", () => {
       assert.deepEqual(
         liveObjects(),
-        ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount"].map((k) => `${k}/atlas-bijux-atlas`),
+        ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount"].map((k) => `${k}/atlas`),
       );
     });
 
@@ -95,7 +97,7 @@ describe("engine: offline stack on the local control plane (cluster.target local
     });
 
     it("reached Ready through the provider's await logic, not by skipping it", () => {
-      const dep = JSON.parse(kubectl(["get", "deployment", "atlas-bijux-atlas", "-n", namespace, "-o", "json"]).stdout);
+      const dep = JSON.parse(kubectl(["get", "deployment", "atlas", "-n", namespace, "-o", "json"]).stdout);
       assert.equal(dep.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
       assert.equal(dep.status.readyReplicas, dep.spec.replicas);
     });
@@ -142,7 +144,7 @@ describe("engine: offline stack on the local control plane (cluster.target local
       const r = await up();
       process.stderr.write(`      pulumi reported, next up:\n${excerpt(output)}\n`);
       assert.equal(r.summary.result, "succeeded");
-      assert.equal(JSON.parse(kubectl(["get", "configmap", "atlas-bijux-atlas", "-n", namespace, "-o", "json"]).stdout).data.ATLAS_LOG_LEVEL, "debug");
+      assert.equal(JSON.parse(kubectl(["get", "configmap", "atlas", "-n", namespace, "-o", "json"]).stdout).data.ATLAS_LOG_LEVEL, "debug");
       assert.equal(liveObjects().length, 7);
       assert.deepEqual(await pendingOperations(), []);
     });
@@ -167,7 +169,7 @@ describe("engine: offline stack on the local control plane (cluster.target local
       const r = await up();
       process.stderr.write(`      pulumi reported, refresh then up:\n${excerpt(output)}\n`);
       assert.equal(r.summary.result, "succeeded", interrupted);
-      assert.equal(JSON.parse(kubectl(["get", "configmap", "atlas-bijux-atlas", "-n", namespace, "-o", "json"]).stdout).data.ATLAS_LOG_LEVEL, "info");
+      assert.equal(JSON.parse(kubectl(["get", "configmap", "atlas", "-n", namespace, "-o", "json"]).stdout).data.ATLAS_LOG_LEVEL, "info");
       assert.deepEqual(await pendingOperations(), []);
     });
 

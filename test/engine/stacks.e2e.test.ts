@@ -68,7 +68,7 @@ describe("engine: offline stack with the real Pulumi CLI and kubernetes provider
         },
       });
       // The ConfigMap carries the value; the Deployment's config checksum rolls the pods.
-      assert.deepEqual(updated.sort(), ["kubernetes:apps/v1:Deployment::atlas-chart:bijux-atlas/atlas-bijux-atlas", "kubernetes:core/v1:ConfigMap::atlas-chart:bijux-atlas/atlas-bijux-atlas"]);
+      assert.deepEqual(updated.sort(), ["kubernetes:apps/v1:Deployment::atlas-chart:bijux-atlas/atlas", "kubernetes:core/v1:ConfigMap::atlas-chart:bijux-atlas/atlas"]);
       assert.deepEqual(Object.keys(r.changeSummary).sort(), ["same", "update"]);
     } finally {
       await stack.removeConfig("atlas:server.logLevel", true);
