@@ -6,7 +6,7 @@
 import { dns } from "../../contract/network";
 import { paths, probePaths, runAsGroup, runAsUser, defaultPort } from "../../contract/pod";
 import { atlasName, atlasNameLabel } from "../../contract/labels";
-import { K8sObject, renderProfile } from "../../lib/chartProfiles";
+import { realNodeRelease } from "../../lib/cluster/ephemeral";
 
 type Obj = Record<string, unknown>;
 
@@ -87,22 +87,5 @@ export function egressPolicy(namespace: string, podName: string, allowedCidr: st
 /** The objects as one v1 List (what `kubectl apply -f -` reads). */
 export const yamlStream = (objs: Obj[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items: objs });
 
-/**
- * The chart's objects for the offline profile, as a real node runs them: one replica of the image
- * built here (by digest), the cache an emptyDir small enough for this machine, no pinned datasets
- * (the cache starts empty), nothing that needs an add-on's CRDs or metrics.
- */
-export function offlineRelease(namespace: string, image: { repository: string; digest: string }): K8sObject[] {
-  return renderProfile("offline", {
-    namespace,
-    values: {
-      image: { repository: image.repository, digest: image.digest },
-      server: { replicas: 1, startupProbe: { periodSeconds: 2 }, readinessProbe: { periodSeconds: 2 } },
-      hpa: { enabled: false },
-      pdb: { enabled: false },
-      serviceMonitor: { enabled: false },
-      cache: { existingClaim: "", diskSize: "32Mi", maxDiskBytes: 16 * 1024 * 1024, tmpSize: "16Mi", pinnedDatasets: [], initPrewarm: { enabled: false }, warmupJitterSeconds: 0 },
-      resources: { requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" }, limits: { cpu: "1000m", memory: "512Mi", "ephemeral-storage": "128Mi" } },
-    },
-  });
-}
+/** The chart's offline profile as a real node runs it (the release `npm run ephemeral -- up` deploys). */
+export const offlineRelease = realNodeRelease;
