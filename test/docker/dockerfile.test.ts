@@ -3,7 +3,8 @@ import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
 import { imageBinaries, serverCrates, serverVersion } from "../../contract/server";
-import { repoRoot } from "../../lib/paths";
+import { atlasChartDir, repoRoot } from "../../lib/paths";
+import { parse } from "yaml";
 
 const dockerDir = path.join(repoRoot, "docker");
 const dockerfile = DockerfileParser.parse(fs.readFileSync(path.join(dockerDir, "Dockerfile"), "utf8"));
@@ -53,6 +54,11 @@ describe("docker/Dockerfile (container image contract)", () => {
       .find(([n]) => n === name)?.[1];
 
   it("builds the pinned server version (contract/server.ts)", () => assert.equal(stageArg("ATLAS_VERSION"), serverVersion));
+
+  it("builds the version the chart deploys: the chart's appVersion is the pin", () => {
+    const chart = parse(fs.readFileSync(path.join(atlasChartDir, "Chart.yaml"), "utf8"));
+    assert.equal(chart.appVersion, serverVersion);
+  });
 
   it("builds both pinned crates with cargo install --locked, in one run", () => {
     const runs = instructionsOf(0).filter((i) => i.getKeyword() === "RUN").map((i) => i.getRawArgumentsContent()!.replace(/\\\n/g, " "));
