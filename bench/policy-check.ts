@@ -144,10 +144,13 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  // The floor on this machine right now: an empty Node.js process (the checker cannot start faster).
+  const floor = median(Array.from({ length: runs }, () => measure(process.execPath, ["-e", "0"], [0]).wall));
   const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
   process.stdout.write(`\natlas-policy vs kube-score, whole process, median of ${runs} runs; ${os.cpus().length} CPUs, load average ${load}\n\n`);
   process.stdout.write("| objects | tool | wall (s) | objects/s | peak RSS (MiB) |\n|---|---|---|---|---|\n");
   for (const r of rows) process.stdout.write(`| ${r.objects} | ${r.tool} | ${r.wall.toFixed(3)} | ${Math.round(r.objects / r.wall)} | ${r.rssMiB.toFixed(0)} |\n`);
+  process.stdout.write(`\nfloor: an empty node process takes ${floor.toFixed(3)} s here now\n`);
   const ours = rows.filter((r) => r.tool === "atlas-policy check" && r.objects >= 1000);
   if (ours.length >= 2) {
     const [lo, hi] = [ours[0], ours[ours.length - 1]];

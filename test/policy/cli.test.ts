@@ -116,6 +116,25 @@ describe("atlas-policy check (CLI)", () => {
     assert.match(r.stderr, /directory contains no \.yaml or \.yml files/);
   });
 
+  it("exits 2 on an unknown option, naming it and printing the usage", () => {
+    const r = run("check", "--jsn", write("release.yaml", yaml(baseline())));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--jsn/);
+    assert.match(r.stderr, /Usage: atlas-policy check/);
+  });
+
+  it("exits 2 on check without a path, and on an unknown command", () => {
+    assert.match(run("check").stderr, /check needs at least one file or directory/);
+    assert.equal(run("check").status, 2);
+    assert.equal(run("lint", "x.yaml").status, 2);
+  });
+
+  it("prints its usage with --help and exits 0", () => {
+    const r = run("--help");
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /Exit status: 0 clean, 1 a mandatory violation, 2 bad input or usage/);
+  });
+
   it("exits 2 on a missing path", () => {
     const r = run("check", path.join(dir, "nope.yaml"));
     assert.equal(r.status, 2);
