@@ -284,11 +284,14 @@ const jobResources = (requests: [string, string, string], limits: [string, strin
     limits: resourceList(...limits),
   }).prefault({});
 
-/** What the warm-up smoke runs against each pinned dataset when no queries are given: the first gene. */
-export const defaultGoldenQueries = [{ name: "first_gene", query: { limit: 1 } }];
+/**
+ * What the warm-up smoke runs against each pinned dataset when no queries are given: the first
+ * gene. A query without a filter is a table scan, which the server refuses unless allowed.
+ */
+export const defaultGoldenQueries = [{ name: "first_gene", query: { limit: 1, allow_full_scan: true } }];
 
 export const datasetWarmupJobValues = strict({
-  enabled: z.boolean().default(false).describe("Render a Job that runs `bijux-atlas smoke` for each of cache.pinnedDatasets against the store claim (store.existingClaim)."),
+  enabled: z.boolean().default(false).describe("Render a Job that runs `bijux-atlas smoke` for each of cache.pinnedDatasets against the store claim (store.existingClaim), mounted writable: the smoke opens the datasets' SQLite files read-write."),
   goldenQueries: z
     .array(strict({ name: z.string().min(1), query: z.record(z.string(), z.unknown()) }))
     .min(1)

@@ -25,12 +25,20 @@ export const writablePaths: readonly string[] = [paths.cache, paths.tmp];
 /** Value of the component label on the catalog publish Job's pods. */
 export const catalogPublishComponent = "catalog-publish";
 
+/** Value of the component label on the dataset warm-up Job's pods. */
+export const warmupComponent = "warmup";
+
 /**
- * The writable mounts of a pod with this component label: the contract's two, plus the store for
- * the catalog publish Job, whose purpose is writing the store's catalog.
+ * Pods that write the store: the catalog publish Job (it writes catalog.json), and the warm-up
+ * Job, whose `smoke` opens each dataset's SQLite files read-write (they are in WAL mode, so even
+ * a read needs the -wal and -shm files beside them): on a read-only store it fails with
+ * "unable to open database file".
  */
+export const storeWriterComponents: readonly string[] = [catalogPublishComponent, warmupComponent];
+
+/** The writable mounts of a pod with this component label: the contract's two, plus the store for the store writers. */
 export function writablePathsOf(component: string | undefined): readonly string[] {
-  return component === catalogPublishComponent ? [...writablePaths, paths.store] : writablePaths;
+  return component !== undefined && storeWriterComponents.includes(component) ? [...writablePaths, paths.store] : writablePaths;
 }
 
 /** Name of the container port (and Service target port). */

@@ -1,3 +1,4 @@
+import { defaultGoldenQueries } from "../../config/chartValues";
 import { strict as assert } from "assert";
 import { imageBinaries } from "../../contract/server";
 import { containersOf, K8sObject, podSpecOf, profiles, renderChart, renderProfile } from "../support/chart";
@@ -117,11 +118,11 @@ describe("chart: Jobs run the pinned CLI", () => {
     assert.deepEqual([...c.command, ...c.args], [imageBinaries.cli, "smoke", "--root", "/store", "--dataset", "112/homo_sapiens/GRCh38", "--golden-queries", "/etc/bijux-atlas/golden-queries.json"]);
   });
 
-  it("the warm-up Job mounts the store read-only and the golden queries from its ConfigMap", () => {
+  it("the warm-up Job mounts the store writable (smoke opens the SQLite files read-write) and the golden queries from its ConfigMap", () => {
     const spec = job("warmup").spec.template.spec;
-    assert.deepEqual(spec.containers[0].volumeMounts.find((m: any) => m.name === "store"), { name: "store", mountPath: "/store", readOnly: true });
+    assert.deepEqual(spec.containers[0].volumeMounts.find((m: any) => m.name === "store"), { name: "store", mountPath: "/store", readOnly: false });
     const cm = byKind(renderProfile("all-features"), "ConfigMap").find((c) => c.metadata.name === spec.volumes.find((v: any) => v.name === "config").configMap.name)!;
-    assert.deepEqual(JSON.parse(cm.data["golden-queries.json"]), [{ name: "first_gene", query: { limit: 1 } }]);
+    assert.deepEqual(JSON.parse(cm.data["golden-queries.json"]), defaultGoldenQueries);
   });
 
   it("runs one warm-up container per pinned dataset", () => {

@@ -246,11 +246,7 @@ describe("all-features profile (store claim, catalog-publish Job, warm-up Job, R
     assert.ok(JSON.parse(fs.readFileSync(path.join(store, "catalog.json"), "utf8")).datasets.length >= 1);
   });
 
-  // Pending a chart fix: as rendered, the Job mounts the store read-only and `bijux-atlas smoke`
-  // cannot open the published gene_summary.sqlite (WAL journal) there ("unable to open database
-  // file", exit 4); on a writable store its default golden query {limit: 1} is refused ("full
-  // table scan is forbidden without explicit allow_full_scan=true", exit 3).
-  it.skip("the warm-up Job's smoke queries pass against the store", async () => {
+  it("the warm-up Job's smoke queries pass against the store", async () => {
     const report = await runJob(objects, { kind: "Job", name: job("warmup").metadata!.name! }, { binaries: tier.binaries, claims: { "atlas-store": store } });
     assert.ok(report.succeeded, JSON.stringify(report.attempts, null, 1));
   });
