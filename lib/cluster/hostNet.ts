@@ -63,6 +63,12 @@ export function createNodeNetwork(net: ClusterNetwork, node: RealNodePlan): void
  * and the host veth, whatever of them exists; what lived in them goes with them.
  */
 export function destroyNetwork(net: ClusterNetwork): void {
+  // The host veth first, synchronously: deleting the fabric netns would take it down
+  // asynchronously, so it could still show (or vanish under a delete) right after.
+  if (spawnSync("ip", ["link", "show", net.hostVeth], { encoding: "utf8" }).status === 0) {
+    const del = spawnSync("ip", ["link", "del", net.hostVeth], { encoding: "utf8" });
+    if (del.status !== 0 && spawnSync("ip", ["link", "show", net.hostVeth]).status === 0) throw new Error(`ip link del ${net.hostVeth} failed: ${del.stderr.trim()}`);
+  }
   const prefix = `atlas${net.slot}-`;
   const named = fs.existsSync("/run/netns") ? fs.readdirSync("/run/netns").filter((n) => n.startsWith(prefix)) : [];
   for (const ns of [...new Set([...named, ...net.nodes.map((n) => n.netns), net.fabricNetns])]) {
@@ -76,6 +82,4 @@ export function destroyNetwork(net: ClusterNetwork): void {
     }
     ip(["netns", "del", ns]);
   }
-  const r = spawnSync("ip", ["link", "show", net.hostVeth], { encoding: "utf8" });
-  if (r.status === 0) ip(["link", "del", net.hostVeth]);
 }
