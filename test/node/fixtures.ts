@@ -6,7 +6,8 @@
 import { dns } from "../../contract/network";
 import { paths, probePaths, runAsGroup, runAsUser, defaultPort } from "../../contract/pod";
 import { atlasName, atlasNameLabel } from "../../contract/labels";
-import { realNodeRelease } from "../../lib/cluster/ephemeral";
+import { realNodeRelease, realNodeReleaseValues } from "../../lib/cluster/ephemeral";
+import { K8sObject, renderProfile } from "../../lib/chartProfiles";
 
 type Obj = Record<string, unknown>;
 
@@ -89,3 +90,22 @@ export const yamlStream = (objs: Obj[]) => JSON.stringify({ apiVersion: "v1", ki
 
 /** The chart's offline profile as a real node runs it (the release `npm run ephemeral -- up` deploys). */
 export const offlineRelease = realNodeRelease;
+
+/**
+ * The chart's dev profile on a real node: its store at `storeUrl` (a test host's address, which
+ * is also the one egress CIDR allowed), the rest as the offline release on a real node; no Argo
+ * Rollout (no CRDs on this cluster): a Deployment.
+ */
+export function devRelease(namespace: string, image: { repository: string; digest: string }, store: { url: string; cidr: string; port: number }): K8sObject[] {
+  const values = realNodeReleaseValues(image);
+  return renderProfile("dev", {
+    namespace,
+    values: {
+      ...values,
+      cache: { ...(values.cache as object), pinnedDatasets: [] },
+      store: { url: store.url, allowPrivateHosts: true },
+      networkPolicy: { egressCidrs: [{ cidr: store.cidr, ports: [{ port: store.port }] }] },
+      rollout: { enabled: false },
+    },
+  });
+}

@@ -11,7 +11,9 @@ import { BuiltImage } from "../../lib/image/oci";
 import { importIntoNodes } from "../../lib/cluster/realNodes";
 import { requireRealNodes } from "../support/nodeTier";
 import { createTestHost, dnsProbe, httpProbe, tcpProbe, TestHost } from "../support/testHost";
-import { atlasPod, atlasService, egressPolicy, offlineRelease, restrictedNamespace, yamlStream } from "./fixtures";
+import { httpStoreTree, publishSyntheticDataset } from "../../lib/server/dataset";
+import { ServerBinaries } from "../../lib/toolchain/crates";
+import { atlasPod, atlasService, devRelease, egressPolicy, offlineRelease, restrictedNamespace, yamlStream } from "./fixtures";
 import { eventually, HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
 
 describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-router firewall, CoreDNS)", function () {
@@ -20,6 +22,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
   let dataDir: string;
   let cluster: LocalCluster;
   let atlas: BuiltImage;
+  let server: ServerBinaries;
   let before0: HostSnapshot;
   let host: TestHost | undefined;
   /** Addresses of the test host: one no policy allows, one the egress policy under test allows. */
@@ -31,7 +34,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
   const netnsOf = (name: string, namespace = ns) => `/proc/${containerPid(dataDir, 0, pod(cluster.kubeconfigPath, namespace, name).containerID)}/ns/net`;
 
   before(async function () {
-    const { server } = await requireRealNodes(this);
+    ({ server } = await requireRealNodes(this));
     this.timeout(15 * 60 * 1000);
     root = await runRoot();
     dataDir = path.join(root, "a");
@@ -232,6 +235,45 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     it("resolves its own Service's name through cluster DNS, as its policy allows", () => {
       const nsPath = `/proc/${containerPid(dataDir, 0, chartPod().containerID)}/ns/net`;
       assert.equal(dnsProbe(nsPath, cluster.network!.dnsServiceIp, `${service.name}.${chartNs}.svc.cluster.local`), service.ip);
+    });
+  });
+
+  describe("the chart's release, dev profile, its store served on the one allowed CIDR", () => {
+    const devNs = "atlas-dev";
+    const storePort = 9000;
+    const datasetId = "112/homo_sapiens/GRCh38";
+    let podName: string;
+    let service: { ip: string; port: number };
+    const devPod = () => pod(cluster.kubeconfigPath, devNs, podName);
+
+    before(async function () {
+      const published = await publishSyntheticDataset({ cli: server.cli, datasetId, dir: path.join(root, "ds") });
+      const www = path.join(root, "www");
+      httpStoreTree(published.storeRoot, [datasetId], www, "atlas-dev");
+      host!.serveFiles(allowed, storePort, www);
+      const objects = devRelease(devNs, atlas, { url: `http://${allowed}:${storePort}/atlas-dev/`, cidr: `${allowed}/32`, port: storePort });
+      k(["apply", "-f", "-"], yamlStream([restrictedNamespace(devNs), ...objects]));
+      podName = await eventually("a pod of the dev release Ready", 180_000, () => {
+        const list = JSON.parse(k(["get", "pods", "-n", devNs, "-l", `${atlasNameLabel}=${atlasName}`, "-o", "json"])) as { items: { metadata: { name: string } }[] };
+        return list.items.map((i) => i.metadata.name).find((n) => pod(cluster.kubeconfigPath, devNs, n).ready);
+      });
+      const svc = objects.find((o) => o.kind === "Service")!;
+      service = { ip: k(["get", "service", "-n", devNs, svc.metadata.name, "-o", "jsonpath={.spec.clusterIP}"]).trim(), port: (svc.spec.ports as { port: number }[])[0].port };
+    });
+
+    it("reaches Ready, having read the store's catalog through its own egress rule", () => {
+      assert.equal(devPod().ready, true);
+    });
+
+    it("serves the published dataset through its Service", () => {
+      const r = httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${service.ip}:${service.port}/v1/datasets`);
+      assert.match(r, /^200 /);
+      assert.match(r, /homo_sapiens/);
+    });
+
+    it("is denied egress to the test host's other address", () => {
+      const nsPath = `/proc/${containerPid(dataDir, 0, devPod().containerID)}/ns/net`;
+      assert.notEqual(tcpProbe(nsPath, denied, port), "test-host");
     });
   });
 

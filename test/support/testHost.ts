@@ -12,16 +12,32 @@ export interface TestHost {
   netns: string;
   addresses: string[];
   port: number;
+  /** Serves the files under `dir` over HTTP on `address:port` (a static store, say) until `remove`. */
+  serveFiles(address: string, port: number, dir: string): void;
   remove(): void;
 }
+
+/** A static file server (GET only; 404 outside `dir`) in a few lines of this Node.js. */
+const staticServer = (address: string, port: number, dir: string) => `
+  const http = require("http"), fs = require("fs"), path = require("path");
+  const root = ${JSON.stringify(dir)};
+  http.createServer((req, res) => {
+    const p = path.join(root, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (!p.startsWith(root) || !fs.existsSync(p) || !fs.statSync(p).isFile()) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { "content-length": fs.statSync(p).size });
+    fs.createReadStream(p).pipe(res);
+  }).listen(${port}, ${JSON.stringify(address)});
+`;
 
 /** Creates the test host `atlas<slot>-t<id>` with `addresses` (each /32 besides the first, which carries the fabric prefix). */
 export function createTestHost(net: ClusterNetwork, id: number, addresses: string[], port: number): TestHost {
   const netns = `atlas${net.slot}-t${id}`;
   const port0 = `t${id}`;
   let server: ChildProcess | undefined;
+  const fileServers: ChildProcess[] = [];
   const remove = () => {
     server?.kill("SIGKILL");
+    for (const f of fileServers) f.kill("SIGKILL");
     try {
       execFileSync("ip", ["netns", "del", netns], { stdio: "ignore" });
     } catch {
@@ -43,7 +59,10 @@ export function createTestHost(net: ClusterNetwork, id: number, addresses: strin
     for (const node of net.nodes) ip(["route", "add", node.podCidr, "via", node.ip], netns);
     if (net.nodes.length) ip(["route", "add", net.serviceCidr, "via", net.nodes[0].ip], netns);
     server = spawn("nsenter", [`--net=/run/netns/${netns}`, "socat", `TCP-LISTEN:${port},fork,reuseaddr`, "SYSTEM:echo test-host"], { stdio: "ignore", detached: false });
-    return { netns, addresses, port, remove };
+    const serveFiles = (address: string, filePort: number, dir: string) => {
+      fileServers.push(spawn("nsenter", [`--net=/run/netns/${netns}`, process.execPath, "-e", staticServer(address, filePort, dir)], { stdio: "ignore" }));
+    };
+    return { netns, addresses, port, serveFiles, remove };
   } catch (e) {
     remove();
     throw e;
