@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { atlasName, atlasNameLabel } from "../../contract/labels";
 import { runAsUser } from "../../contract/pod";
-import { cleanupStale, killProcess, LocalCluster, start, stop } from "../../lib/cluster/controlPlane";
+import { cleanupStale, killProcess, LocalCluster, running, start, stop } from "../../lib/cluster/controlPlane";
 import { controlPlaneBinaries } from "../../lib/toolchain/kube";
 import { containerPid, readState } from "../../lib/cluster/realNodes";
 import { atlasImage } from "../../lib/image/images";
@@ -178,6 +178,8 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     it("is torn down by cleanup after its control plane crashed, and the first cluster keeps serving", async () => {
       const net = b.network!;
       for (const c of controlPlaneBinaries) killProcess(bDir, c);
+      // SIGKILL is delivered asynchronously: the crash is complete once the API server is gone.
+      await eventually("the second API server gone", 10_000, () => (running(bDir)["kube-apiserver"] === undefined ? true : undefined));
       const freed = await cleanupStale();
       assert.ok(freed.includes(net.slot), `freed slots ${freed.join(",")} include ${net.slot}`);
       const after = hostSnapshot();
