@@ -109,3 +109,31 @@ export function devRelease(namespace: string, image: { repository: string; diges
     },
   });
 }
+
+/**
+ * The offline release with its warm-up Job: the store a claim bound to `storePath` on node
+ * `node` (a local PersistentVolume), `datasetId` pinned and smoke-tested by the Job.
+ */
+export function offlineReleaseWithWarmup(namespace: string, image: { repository: string; digest: string }, store: { path: string; node: string; datasetId: string }): Obj[] {
+  const values = realNodeReleaseValues(image);
+  const claim = "atlas-store";
+  const pv = {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name: `${namespace}-store` },
+    spec: {
+      capacity: { storage: "1Gi" },
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "",
+      local: { path: store.path },
+      claimRef: { namespace, name: claim },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [store.node] }] }] } },
+    },
+  };
+  const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: claim, namespace }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "", volumeName: pv.metadata.name, resources: { requests: { storage: "1Gi" } } } };
+  const objects = renderProfile("offline", {
+    namespace,
+    values: { ...values, cache: { ...(values.cache as object), pinnedDatasets: [store.datasetId] }, store: { existingClaim: claim }, datasetWarmupJob: { enabled: true } },
+  });
+  return [pv, pvc, ...objects];
+}

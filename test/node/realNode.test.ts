@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { atlasName, atlasNameLabel } from "../../contract/labels";
@@ -13,7 +14,7 @@ import { requireRealNodes } from "../support/nodeTier";
 import { createTestHost, dnsProbe, httpProbe, tcpProbe, TestHost } from "../support/testHost";
 import { httpStoreTree, publishSyntheticDataset } from "../../lib/server/dataset";
 import { ServerBinaries } from "../../lib/toolchain/crates";
-import { atlasPod, atlasService, devRelease, egressPolicy, offlineRelease, restrictedNamespace, yamlStream } from "./fixtures";
+import { atlasPod, atlasService, devRelease, egressPolicy, offlineRelease, offlineReleaseWithWarmup, restrictedNamespace, yamlStream } from "./fixtures";
 import { eventually, HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
 
 describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-router firewall, CoreDNS)", function () {
@@ -220,8 +221,14 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
       assert.throws(() => fs.writeFileSync(`/proc/${pid}/root/probe`, "x"), /EROFS/);
     });
 
-    it("answers /readyz through its Service", () => {
-      assert.equal(httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${service.ip}:${service.port}/readyz`), "200 ready");
+    it("answers /readyz through its Service once kube-proxy has its endpoint", async () => {
+      const url = `http://${service.ip}:${service.port}/readyz`;
+      // Ready pod -> EndpointSlice -> kube-proxy's rules takes a moment; until then the Service refuses.
+      const r = await eventually("the Service answering", 15_000, () => {
+        const out = httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, url);
+        return out === "ECONNREFUSED" ? undefined : out;
+      });
+      assert.equal(r, "200 ready");
     });
 
     it("is denied egress by its own NetworkPolicy to an address the offline profile does not allow", async () => {
@@ -267,8 +274,13 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
       assert.equal(devPod().ready, true);
     });
 
-    it("serves the published dataset through its Service", () => {
-      const r = httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, `http://${service.ip}:${service.port}/v1/datasets`);
+    it("serves the published dataset through its Service", async () => {
+      const url = `http://${service.ip}:${service.port}/v1/datasets`;
+      // Ready pod -> EndpointSlice -> kube-proxy's rules takes a moment; until then the Service refuses.
+      const r = await eventually("the Service answering", 15_000, () => {
+        const out = httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, url);
+        return out === "ECONNREFUSED" ? undefined : out;
+      });
       assert.match(r, /^200 /);
       assert.match(r, /homo_sapiens/);
     });
@@ -276,6 +288,29 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     it("is denied egress to the test host's other address", () => {
       const nsPath = `/proc/${containerPid(dataDir, 0, devPod().containerID)}/ns/net`;
       assert.notEqual(tcpProbe(nsPath, denied, port), "test-host");
+    });
+  });
+
+  describe("the chart's warm-up Job, offline profile, store on a local volume of the node", () => {
+    const wjNs = "atlas-warmup";
+
+    before(async function () {
+      const datasetId = "112/homo_sapiens/GRCh38";
+      const published = await publishSyntheticDataset({ cli: server.cli, datasetId, dir: path.join(root, "wj") });
+      // The Job runs as the nonroot user and opens the store's SQLite files read-write.
+      for (const d of [root, path.join(root, "wj")]) fs.chmodSync(d, 0o755);
+      execFileSync("chown", ["-R", `${runAsUser}:${runAsUser}`, published.storeRoot]);
+      const objects = offlineReleaseWithWarmup(wjNs, atlas, { path: published.storeRoot, node: "atlas-real-0", datasetId });
+      k(["apply", "-f", "-"], yamlStream([restrictedNamespace(wjNs), ...objects]));
+    });
+
+    it("completes under the release's NetworkPolicy, smoke-testing the pinned dataset from the store claim", async () => {
+      const job = await eventually("the warm-up Job finished", 180_000, () => {
+        const jobs = JSON.parse(k(["get", "jobs", "-n", wjNs, "-o", "json"])) as { items: { status: { succeeded?: number; failed?: number } }[] };
+        const s = jobs.items[0]?.status;
+        return s && (s.succeeded || (s.failed ?? 0) > 0) ? s : undefined;
+      });
+      assert.equal(job.succeeded, 1);
     });
   });
 
