@@ -9,38 +9,12 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import { isIPv4 } from "net";
-import { K8sObject } from "../../../contract/k8s";
+import { K8sObject, selects } from "../../../contract/k8s";
 import { processRef } from "../../procfs";
 import { SandboxError } from "./errors";
 import { endpointSource } from "./holder";
 import { nsenter, startHolder } from "./sandbox";
 import { RunRecord } from "./state";
-
-export function matchesSelector(selector: any, labels: Readonly<Record<string, string>>): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries<string>(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const v = labels[e.key];
-    switch (e.operator) {
-      case "In":
-        if (!has || !e.values.includes(v)) return false;
-        break;
-      case "NotIn":
-        if (has && e.values.includes(v)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
 
 export interface AllowedCidr {
   readonly cidr: string;
@@ -67,7 +41,7 @@ export function egressOf(objects: readonly K8sObject[], namespace: string, podLa
     (o) =>
       o.kind === "NetworkPolicy" &&
       (o.metadata?.namespace ?? namespace) === namespace &&
-      matchesSelector(o.spec?.podSelector ?? {}, podLabels) &&
+      selects(o.spec?.podSelector ?? {}, podLabels) &&
       ((o.spec?.policyTypes as string[] | undefined)?.includes("Egress") ?? o.spec?.egress !== undefined),
   );
   if (selecting.length === 0) return { policies: [], unrestricted: true, cidrs: [], selectorPeers: [] };
