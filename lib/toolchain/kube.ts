@@ -93,7 +93,9 @@ function recipes(): Record<KubeBinary, Recipe> {
 
 /**
  * Builds the missing binaries among `names`, one after another (they share most packages, so a
- * cold machine compiles each shared package once), and installs each with a rename.
+ * cold machine compiles each shared package once), and installs each with a rename. Each build
+ * holds a lock on its binary (flock), so a process asking for a binary another one is building
+ * (the test run's background build, say) waits for it instead of building it again.
  */
 export function buildKubeBinaries(names: readonly KubeBinary[] = controlPlaneBinaries, log: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
   // Control-plane binaries first whatever the order asked: the node binaries reuse their packages.
@@ -112,13 +114,16 @@ export function buildKubeBinaries(names: readonly KubeBinary[] = controlPlaneBin
     log(`building ${name} (${r.version}) from Go modules; the first build takes minutes...`);
     // Per-process temporary name: concurrent builds (two test runs, say) must not clobber each other.
     const tmp = path.join(dest, `.${name}.${process.pid}.tmp`);
-    const res = spawnSync("nice", ["-n", "5", "go", "build", "-trimpath", "-ldflags", r.ldflags, "-o", tmp, r.pkg], {
+    const final = path.join(dest, name);
+    // Under the lock: skip the build when whoever held it before has installed the binary.
+    const build = ["nice", "-n", "5", "go", "build", "-trimpath", "-ldflags", r.ldflags, "-o", tmp, r.pkg];
+    const res = spawnSync("flock", [path.join(dest, `.${name}.lock`), "sh", "-c", 'f="$1"; test -e "$f" && exit 0; shift; "$@" && mv -f "$0" "$f"', tmp, final, ...build], {
       cwd: r.dir,
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...process.env, GOFLAGS: "-mod=readonly" },
     });
-    if (res.status !== 0) throw new Error(`building ${name} failed (go build exit ${res.status}) in ${r.dir}`);
-    fs.renameSync(tmp, path.join(dest, name));
-    log(`built ${name} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    fs.rmSync(tmp, { force: true });
+    if (res.status !== 0 || !fs.existsSync(final)) throw new Error(`building ${name} failed (go build exit ${res.status ?? res.error?.message}) in ${r.dir}`);
+    log(`${name} ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 }
