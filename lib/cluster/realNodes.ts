@@ -20,6 +20,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { dns } from "../../contract/network";
 import { BuiltImage } from "../image/oci";
 import { corednsImage, pauseImage } from "../image/images";
 import { binaryPath, corednsVersion } from "../toolchain/kube";
@@ -251,7 +252,7 @@ export async function startRealNodes(opts: StartRealNodesOptions): Promise<RealN
     log(`cluster DNS: CoreDNS ${corednsVersion} at ${net.dnsServiceIp} (kube-system)`);
     kubectl(opts.kubeconfigPath, ["apply", "-f", "-"], corednsManifests(net, coredns.ref));
     await waitFor("CoreDNS Ready", deadline, async () => {
-      const out = kubectl(opts.kubeconfigPath, ["get", "pods", "-n", "kube-system", "-l", Object.entries(corednsLabels).map(([k, v]) => `${k}=${v}`).join(","), "-o", 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+      const out = kubectl(opts.kubeconfigPath, ["get", "pods", "-n", dns.namespace, "-l", Object.entries(corednsLabels).map(([k, v]) => `${k}=${v}`).join(","), "-o", 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
       return out.split("\n").includes("True");
     }, path.join(nodePaths(dataDir, 0).logs, "kubelet.log"));
   }
