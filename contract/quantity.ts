@@ -33,3 +33,25 @@ export function quantityValue(quantity: string | number): number {
 export function ephemeralStorageNeeded(volumes: { cacheOnEmptyDir: boolean; cacheSize: string; tmpSize: string }): number {
   return (volumes.cacheOnEmptyDir ? quantityValue(volumes.cacheSize) : 0) + quantityValue(volumes.tmpSize);
 }
+
+const decimalExponents: Record<string, number> = { m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const binaryExponents: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+/**
+ * ceil(quantity x 10^scale) computed exactly, as resource.Quantity's Value() (scale 0) and
+ * MilliValue() (scale 3) round: in floating point 1001m / 1m is 1001.0000000000001, which rounds up to 1002.
+ */
+export function quantityCeil(quantity: string | number, scale = 0): bigint {
+  const text = String(quantity);
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?)$/.exec(text);
+  if (!m || (m[2] + (m[3] ?? "")).length === 0) throw new Error(`not a Kubernetes quantity: ${text}`);
+  const [, sign, whole, fraction = "", exponent, suffix = ""] = m;
+  let num = BigInt(whole + fraction || "0") * (sign === "-" ? -1n : 1n);
+  let den = 10n ** BigInt(fraction.length);
+  const exp10 = (exponent !== undefined ? Number(exponent) : (decimalExponents[suffix] ?? 0)) + scale;
+  if (exp10 >= 0) num *= 10n ** BigInt(exp10);
+  else den *= 10n ** BigInt(-exp10);
+  if (suffix in binaryExponents) num *= 2n ** BigInt(binaryExponents[suffix]);
+  const q = num / den;
+  return num % den > 0n ? q + 1n : q;
+}

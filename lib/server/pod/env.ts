@@ -3,10 +3,11 @@
  * the image's env, HOSTNAME, then (kubelet) service links when enableServiceLinks is not false,
  * envFrom, env with valueFrom and $(VAR) references; nothing from the host.
  */
-import * as os from "os";
 import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import { K8sObject } from "../../../contract/k8s";
-import { quantityValue } from "../../../contract/quantity";
+import { quantityCeil } from "../../../contract/quantity";
 import { PodSpecError } from "./errors";
 
 /** What env resolution needs to know about the pod. */
@@ -27,16 +28,18 @@ function inNamespace(objects: readonly K8sObject[], kind: string, namespace: str
   return objects.find((o) => o.kind === kind && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace);
 }
 
-/** A ConfigMap's or Secret's data as strings (Secret data is base64; stringData, as rendered manifests may carry it, wins). */
+/**
+ * The keys a ConfigMap or Secret gives environment variables, as the kubelet reads them: a
+ * Secret's data (base64; stringData, which the API server merges into data on write, wins), a
+ * ConfigMap's data only (the kubelet never exposes binaryData as variables).
+ */
 export function objectData(obj: K8sObject): Record<string, string> {
   if (obj.kind === "Secret") {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries<string>(obj.data ?? {})) out[k] = Buffer.from(v, "base64").toString("utf8");
     return { ...out, ...(obj.stringData ?? {}) };
   }
-  const out: Record<string, string> = { ...(obj.data ?? {}) };
-  for (const [k, v] of Object.entries<string>(obj.binaryData ?? {})) out[k] = Buffer.from(v, "base64").toString("utf8");
-  return out;
+  return { ...(obj.data ?? {}) };
 }
 
 /** Binary-safe data of a ConfigMap or Secret, for volumes. */
@@ -49,16 +52,29 @@ export function objectBytes(obj: K8sObject): Record<string, Buffer> {
   return out;
 }
 
-/** Looks up a ConfigMap or Secret the pod refers to; undefined (optional) or a PodSpecError when absent. */
-export function referenced(objects: readonly K8sObject[], kind: "ConfigMap" | "Secret", name: string, namespace: string, optional: boolean, where: string): K8sObject | undefined {
+/**
+ * Looks up a ConfigMap or Secret the pod refers to (for `key`, when one key is wanted); undefined
+ * when it is absent and optional, else a PodSpecError.
+ */
+export function referenced(
+  objects: readonly K8sObject[],
+  kind: "ConfigMap" | "Secret",
+  name: string,
+  namespace: string,
+  optional: boolean,
+  where: string,
+  key?: string,
+): K8sObject | undefined {
   const obj = inNamespace(objects, kind, namespace, name);
-  if (!obj && !optional) throw new PodSpecError(where, `${kind} ${namespace}/${name} is referenced but not among the rendered objects (the kubelet reports CreateContainerConfigError)`);
+  const wanted = key === undefined ? "" : ` for key ${key}`;
+  if (!obj && !optional) throw new PodSpecError(where, `${kind} ${namespace}/${name} is referenced${wanted} but not among the rendered objects (the kubelet reports CreateContainerConfigError; mark the reference optional: true if the pod may start without it)`);
   return obj;
 }
 
 /**
- * Expands $(VAR) references as Kubernetes does: a defined VAR is replaced, an undefined one is left
- * as written, and $$ is a literal $.
+ * Expands $(VAR) references as the kubelet does (third_party/forked/golang/expansion): a defined
+ * VAR is replaced, an undefined one is left as written, $$ is a literal $, and an unclosed "$("
+ * is kept while the text after it is still scanned.
  */
 export function expand(input: string, lookup: (name: string) => string | undefined): string {
   let out = "";
@@ -68,21 +84,15 @@ export function expand(input: string, lookup: (name: string) => string | undefin
       continue;
     }
     const next = input[i + 1];
-    if (next === "$") {
-      out += "$";
-      i++;
-    } else if (next === "(") {
-      const close = input.indexOf(")", i + 2);
-      if (close < 0) {
-        out += input.slice(i);
-        break;
-      }
+    const close = next === "(" ? input.indexOf(")", i + 2) : -1;
+    if (close >= 0) {
       const name = input.slice(i + 2, close);
-      const value = lookup(name);
-      out += value ?? `$(${name})`;
+      out += lookup(name) ?? `$(${name})`;
       i = close;
     } else {
-      out += "$";
+      // "$$" -> "$", "$(" unclosed -> "$(", "$x" -> "$x": the next character is consumed as is.
+      out += next === "$" ? "$" : `$${next}`;
+      i++;
     }
   }
   return out;
@@ -110,16 +120,26 @@ export function serviceLinkEnv(objects: readonly K8sObject[], namespace: string)
     env[`${name}_SERVICE_PORT`] = String(ports[0].port);
     for (const p of ports) if (p.name) env[`${name}_SERVICE_PORT_${String(p.name).toUpperCase().replace(/-/g, "_")}`] = String(p.port);
     const proto = (p: any) => String(p.protocol ?? "TCP");
-    env[`${name}_PORT`] = `${proto(ports[0]).toLowerCase()}://${ip}:${ports[0].port}`;
+    // net.JoinHostPort: an IPv6 address is bracketed.
+    const hostPort = (port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
+    env[`${name}_PORT`] = `${proto(ports[0]).toLowerCase()}://${hostPort(ports[0].port)}`;
     for (const p of ports) {
       const prefix = `${name}_PORT_${p.port}_${proto(p).toUpperCase()}`;
-      env[prefix] = `${proto(p).toLowerCase()}://${ip}:${p.port}`;
+      env[prefix] = `${proto(p).toLowerCase()}://${hostPort(p.port)}`;
       env[`${prefix}_PROTO`] = proto(p).toLowerCase();
       env[`${prefix}_PORT`] = String(p.port);
       env[`${prefix}_ADDR`] = ip;
     }
   }
   return env;
+}
+
+/** fieldpath.FormatMap: one key="value" line per entry, sorted by key. */
+function formatMap(map: Readonly<Record<string, string>>): string {
+  return Object.keys(map)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(map[k])}`)
+    .join("\n");
 }
 
 /** A downward-API field of the pod (env fieldRef and downwardAPI volume items). */
@@ -134,13 +154,15 @@ export function fieldValue(pod: PodFacts, fieldPath: string, where: string): str
     case "metadata.uid":
       return pod.uid;
     case "metadata.labels":
-      return Object.entries(pod.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).sort().join("\n");
+      return formatMap(pod.labels);
     case "metadata.annotations":
-      return Object.entries(pod.annotations).map(([k, v]) => `${k}=${JSON.stringify(v)}`).sort().join("\n");
+      return formatMap(pod.annotations);
     case "spec.nodeName":
       return pod.nodeName;
     case "spec.serviceAccountName":
       return pod.serviceAccountName;
+    case "spec.terminationGracePeriodSeconds":
+      return String(pod.spec.terminationGracePeriodSeconds ?? 30);
     case "status.hostIP":
     case "status.hostIPs":
       return pod.hostIP;
@@ -152,19 +174,38 @@ export function fieldValue(pod: PodFacts, fieldPath: string, where: string): str
   }
 }
 
-/** A resource of a container (limits.memory, requests.cpu, ...) divided by `divisor`, rounded up. */
+/** What the kubelet reports for a limit the container does not set: the node's allocatable amount. */
+function nodeAllocatable(resource: string): bigint | undefined {
+  if (resource === "cpu") return BigInt(os.cpus().length);
+  if (resource === "memory") return BigInt(os.totalmem());
+  if (resource === "ephemeral-storage") {
+    const st = fs.statfsSync("/");
+    return BigInt(st.blocks) * BigInt(st.bsize);
+  }
+  return undefined;
+}
+
+/**
+ * A resource of a container (limits.memory, requests.cpu, ...) divided by `divisor` (default 1),
+ * rounded up, as resource.ExtractContainerResourceValue computes it: CPU in millicores, the rest
+ * in whole units. A request the container does not set is its limit (the API server's defaulting),
+ * a limit it does not set the node's allocatable amount (defaultPodLimitsForDownwardAPI).
+ */
 export function resourceValue(pod: PodFacts, ref: { containerName?: string; resource: string; divisor?: string | number }, container: any, where: string): string {
   const target = ref.containerName
     ? [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].find((c: any) => c.name === ref.containerName)
     : container;
   if (!target) throw new PodSpecError(where, `resourceFieldRef names container ${ref.containerName}, which the pod does not have`);
-  const [kind, resource] = ref.resource.split(".", 2) as ["limits" | "requests", string];
-  let value = target.resources?.[kind]?.[resource];
-  // Without a limit the kubelet reports the node's allocatable amount.
-  if (value === undefined && kind === "limits") value = resource === "cpu" ? os.cpus().length : resource === "memory" ? os.totalmem() : undefined;
-  if (value === undefined) value = 0;
-  const divisor = quantityValue(ref.divisor ?? (resource === "cpu" ? 1 : 1));
-  return String(Math.ceil(quantityValue(value) / divisor));
+  const m = /^(limits|requests)\.(.+)$/.exec(ref.resource);
+  if (!m) throw new PodSpecError(where, `resourceFieldRef resource ${ref.resource} is not limits.<name> or requests.<name>`);
+  const [, kind, resource] = m;
+  const limit = target.resources?.limits?.[resource];
+  const declared = kind === "limits" ? limit : (target.resources?.requests?.[resource] ?? limit);
+  const scale = resource === "cpu" ? 3 : 0;
+  const value = declared !== undefined ? quantityCeil(declared, scale) : kind === "limits" ? (nodeAllocatable(resource) ?? 0n) * 10n ** BigInt(scale) : 0n;
+  const divisor = quantityCeil(ref.divisor ?? 1, scale);
+  if (divisor <= 0n) throw new PodSpecError(where, `resourceFieldRef divisor ${ref.divisor} is not positive`);
+  return String(value / divisor + (value % divisor > 0n ? 1n : 0n));
 }
 
 /**
@@ -198,7 +239,8 @@ export function containerEnv(
   }
 
   for (const e of container.env ?? []) {
-    if (e.value !== undefined || !e.valueFrom) {
+    // The kubelet expands a non-empty value and otherwise resolves valueFrom.
+    if ((e.value ?? "") !== "" || !e.valueFrom) {
       kubelet[e.name] = expand(e.value ?? "", (n) => kubelet[n]);
       continue;
     }
@@ -208,7 +250,7 @@ export function containerEnv(
     else if (vf.configMapKeyRef || vf.secretKeyRef) {
       const ref = vf.configMapKeyRef ?? vf.secretKeyRef;
       const kind = vf.configMapKeyRef ? "ConfigMap" : "Secret";
-      const obj = referenced(objects, kind, ref.name, pod.namespace, ref.optional === true, `${where} env ${e.name}`);
+      const obj = referenced(objects, kind, ref.name, pod.namespace, ref.optional === true, `${where} env ${e.name}`, ref.key);
       if (!obj) continue;
       const data = objectData(obj);
       if (!(ref.key in data)) {
