@@ -600,13 +600,28 @@ export class RunningPod {
     return this.peer.startHttpEndpoint(opts);
   }
 
-  /** Why the pod is not ready: container states, the last probe results, the last log lines. */
+  /** The init container that keeps the pod from initializing, with its failed exit, while one does. */
+  failedInit(): { container: string; exit: ContainerExit } | undefined {
+    if (this.initializedAt) return undefined;
+    for (const s of this.slots.filter((x) => x.plan.kind === "init")) {
+      const exit = "terminated" in s.state ? s.state.terminated : s.lastState && "terminated" in s.lastState ? s.lastState.terminated : undefined;
+      if (exit && exit.exitCode !== 0) return { container: s.plan.name, exit };
+      if (!exit) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Why the pod is not ready: a failed init container, container states, the last probe results, the last log lines. */
   whyNotReady(logLines = 15): string {
     const st = this.status();
-    const out = [`pod ${this.name}: phase ${st.phase}, ${st.ready ? "ready" : "not ready"}${st.initialized ? "" : ", not initialized"}`];
+    const failed = this.failedInit();
+    const blocked = failed ? ` (init container ${failed.container} failed with exit code ${failed.exit.exitCode}${failed.exit.signal ? `, ${failed.exit.signal}` : ""}; the main containers wait for it)` : "";
+    const out = [`pod ${this.name}: phase ${st.phase}, ${st.ready ? "ready" : "not ready"}${st.initialized ? "" : ", not initialized"}${blocked}`];
+    const describe = (state: ContainerState) =>
+      "running" in state ? "running" : "waiting" in state ? `waiting (${state.waiting.reason}${state.waiting.message ? `: ${state.waiting.message}` : ""})` : `terminated (exit ${state.terminated.exitCode}, ${state.terminated.reason}${state.terminated.message ? `: ${state.terminated.message.trim()}` : ""})`;
     for (const s of this.slots) {
-      const state = "running" in s.state ? "running" : "waiting" in s.state ? `waiting (${s.state.waiting.reason}${s.state.waiting.message ? `: ${s.state.waiting.message}` : ""})` : `terminated (exit ${s.state.terminated.exitCode}, ${s.state.terminated.reason}${s.state.terminated.message ? `: ${s.state.terminated.message.trim()}` : ""})`;
-      out.push(`  ${s.plan.kind} container ${s.plan.name}: ${state}, started ${s.started}, ready ${s.ready}, restarts ${s.restartCount}`);
+      const last = s.lastState && "terminated" in s.lastState ? `, last state ${describe(s.lastState)}` : "";
+      out.push(`  ${s.plan.kind} container ${s.plan.name}: ${describe(s.state)}${last}, started ${s.started}, ready ${s.ready}, restarts ${s.restartCount}`);
       for (const r of Object.values(s.lastProbe)) if (r) out.push(`    last ${r.kind} probe: ${r.ok ? "ok" : "failed"}: ${r.message}`);
       const tail = (s.proc ?? s.history[s.history.length - 1])?.tail(logLines) ?? [];
       if (tail.length) out.push(`    last log lines:`, ...tail.map((l) => `      ${l}`));
