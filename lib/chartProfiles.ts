@@ -1,6 +1,9 @@
-/** The atlas chart's value profiles, and rendering them to objects with the pinned helm. */
-import { parseAllDocuments } from "yaml";
+/** The atlas chart's value profiles, their merged values, and rendering them to objects with the pinned helm. */
+import * as fs from "fs";
+import * as path from "path";
+import { parse, parseAllDocuments } from "yaml";
 import { helmTemplate, TemplateOptions } from "./helm";
+import { atlasChartDir } from "./paths";
 
 /** A plain Kubernetes object as helm renders it. */
 export interface K8sObject {
@@ -48,4 +51,28 @@ export function renderProfile(name: string, extra: Omit<TemplateOptions, "values
   const profile = profiles.find((p) => p.name === name);
   if (!profile) throw new Error(`unknown profile ${name}; the profiles are ${profiles.map((p) => p.name).join(", ")}`);
   return renderChart({ ...extra, valuesFiles: profile.valuesFiles });
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Helm's merge of a values layer over the values below it: maps key by key, anything else replaced, null deleting the key. */
+function coalesce(base: Record<string, unknown>, layer: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(layer)) {
+    if (v === null) delete out[k];
+    else if (isMap(v) && isMap(out[k])) out[k] = coalesce(out[k] as Record<string, unknown>, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The values one of {@link profiles} renders with: the chart's values.yaml, the profile's values
+ * files in order, then `overrides` (as renderProfile's `values`), merged as helm merges them.
+ */
+export function profileValues(name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const profile = profiles.find((p) => p.name === name);
+  if (!profile) throw new Error(`unknown profile ${name}; the profiles are ${profiles.map((p) => p.name).join(", ")}`);
+  const layers = ["values.yaml", ...profile.valuesFiles].map((f) => (parse(fs.readFileSync(path.join(atlasChartDir, f), "utf8")) ?? {}) as Record<string, unknown>);
+  return [...layers, overrides].reduce(coalesce, {});
 }

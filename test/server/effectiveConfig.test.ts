@@ -1,7 +1,9 @@
 /**
  * Each render's serving pod, as the real server sees it: `--validate-config` accepts the pod's
  * exact environment (ConfigMap, env and Secret keys resolved as the kubelet resolves them), and
- * `--print-effective-config` shows each chart value took effect.
+ * `--print-effective-config` shows each chart value took effect: the server's view is compared
+ * with the values the profile gives (values.yaml under the profile's values files, merged as helm
+ * merges them), never with the rendered env, so a chart that maps a value wrongly fails here.
  */
 import { strict as assert } from "assert";
 import { run } from "../../lib/toolchain/process";
@@ -34,7 +36,6 @@ interface EffectiveConfig {
 }
 
 const ids = (list: { release: string; species: string; assembly: string }[]) => list.map((d) => `${d.release}/${d.species}/${d.assembly}`).sort();
-const listOf = (v: string | undefined) => (v ?? "").split(",").filter(Boolean).sort();
 
 for (const r of renders) {
   describe(`bijux-atlas-server configuration of the ${r.name} ${r.source} render`, function () {
@@ -43,6 +44,7 @@ for (const r of renders) {
     let server: ContainerPlan;
     let validate: Awaited<ReturnType<typeof run>>;
     let effective: EffectiveConfig;
+    const pinned = () => [...((chartValue(r, "cache.pinnedDatasets") as string[] | undefined) ?? [])].sort();
 
     before(async function () {
       tier = await requireServerTier(this);
@@ -60,59 +62,55 @@ for (const r of renders) {
       assert.equal(validate.code, 0, `exit ${validate.code}: ${validate.stderr.trim()}`);
     });
 
-    it("binds all addresses on the container's http port", () => {
-      const port = (server.spec.ports as { name: string; containerPort: number }[]).find((p) => p.name === "http")!.containerPort;
-      assert.equal(effective.startup.bind_addr, `0.0.0.0:${port}`);
+    it("binds all addresses on the chart's server.port", () => {
+      assert.equal(effective.startup.bind_addr, `0.0.0.0:${chartValue(r, "server.port")}`);
     });
 
-    it("keeps its cache on the pod's cache mount", () => {
+    it("keeps its cache at the contract's cache path, the pod's cache mount", () => {
       assert.ok((server.spec.volumeMounts as { mountPath: string }[]).some((m) => m.mountPath === paths.cache), `no mount at ${paths.cache}`);
       assert.deepEqual([effective.startup.cache_root, effective.cache.disk_root], [paths.cache, paths.cache]);
     });
 
-    it("caps the cache at the rendered byte count, within the cache volume's size", () => {
-      assert.equal(effective.cache.max_disk_bytes, Number(server.env[env.maxDiskBytes]));
+    it("caps the cache at the chart's cache.maxDiskBytes", () => {
+      assert.equal(effective.cache.max_disk_bytes, chartValue(r, "cache.maxDiskBytes"));
+    });
+
+    it("caps the cache within the size of the pod's cache volume", () => {
       const mount = (server.spec.volumeMounts as { name: string; mountPath: string }[]).find((m) => m.mountPath === paths.cache)!;
       const vol = plan.selected.template.spec.volumes.find((v: any) => v.name === mount.name);
       const size = vol.emptyDir?.sizeLimit ?? vol.ephemeral?.volumeClaimTemplate?.spec?.resources?.requests?.storage;
       if (size !== undefined) assert.ok(effective.cache.max_disk_bytes <= quantityValue(size), `${effective.cache.max_disk_bytes} > ${size}`);
     });
 
-    it("serves cached-only exactly when the chart says so, with readiness independent of the catalog then", () => {
+    it("serves cached-only exactly when the chart's server.cachedOnlyMode says so, with readiness independent of the catalog then", () => {
       const cachedOnly = chartValue(r, "server.cachedOnlyMode") === true;
       assert.deepEqual([effective.cache.cached_only_mode, effective.api.readiness_requires_catalog], [cachedOnly, !cachedOnly]);
     });
 
-    it("pins every dataset the chart pins (none dropped as malformed)", () => {
-      assert.deepEqual(ids(effective.cache.pinned_datasets), [...((chartValue(r, "cache.pinnedDatasets") as string[] | undefined) ?? [])].sort());
+    it("pins every dataset of the chart's cache.pinnedDatasets (none dropped as malformed)", () => {
+      assert.deepEqual(ids(effective.cache.pinned_datasets), pinned());
     });
 
-    it("warms up the pinned datasets at start when the chart's start-up warm-up is on", () => {
+    it("warms up the chart's pinned datasets at start exactly when cache.initPrewarm.enabled", () => {
       const warm = chartValue(r, "cache.initPrewarm.enabled") === true;
-      assert.deepEqual(ids(effective.cache.startup_warmup), warm ? listOf(server.env[env.pinnedDatasets]) : []);
+      assert.deepEqual(ids(effective.cache.startup_warmup), warm ? pinned() : []);
     });
 
-    it("spreads start-ups by the chart's warm-up jitter", () => {
+    it("spreads start-ups by the chart's cache.warmupJitterSeconds", () => {
       assert.equal(effective.cache.startup_warmup_jitter_max_ms, Number(chartValue(r, "cache.warmupJitterSeconds")) * 1000);
     });
 
-    it("applies the sequence limits, TTL and rate limit", () => {
+    it("applies the chart's server.sequence limits, TTL and rate limit", () => {
       const e = effective.api;
       assert.deepEqual(
         {
           maxBases: e.max_sequence_bases,
-          keyRequiredBases: e.sequence_api_key_required_bases,
+          apiKeyRequiredBases: e.sequence_api_key_required_bases,
           ttlMs: e.sequence_ttl.secs * 1000 + e.sequence_ttl.nanos / 1e6,
-          capacity: e.sequence_rate_limit_per_ip.capacity,
-          refill: e.sequence_rate_limit_per_ip.refill_per_sec,
+          rateLimitCapacity: e.sequence_rate_limit_per_ip.capacity,
+          rateLimitRefillPerSec: e.sequence_rate_limit_per_ip.refill_per_sec,
         },
-        {
-          maxBases: Number(server.env[env.maxSequenceBases]),
-          keyRequiredBases: Number(server.env[env.sequenceApiKeyRequiredBases]),
-          ttlMs: Number(server.env[env.sequenceTtlMs]),
-          capacity: Number(server.env[env.sequenceRateLimitCapacity]),
-          refill: Number(server.env[env.sequenceRateLimitRefillPerSec]),
-        },
+        chartValue(r, "server.sequence"),
       );
     });
 
@@ -124,9 +122,13 @@ for (const r of renders) {
       );
     });
 
-    it("drains in less time than terminationGracePeriodSeconds", () => {
-      assert.ok(effective.runtime.shutdown_drain_ms > 0, "no drain");
-      assert.ok(effective.runtime.shutdown_drain_ms < plan.gracePeriodMs, `drain ${effective.runtime.shutdown_drain_ms} ms >= grace ${plan.gracePeriodMs} ms`);
+    it("drains for the chart's server.shutdownDrainSeconds", () => {
+      assert.equal(effective.runtime.shutdown_drain_ms, Number(chartValue(r, "server.shutdownDrainSeconds")) * 1000);
+    });
+
+    it("drains in less time than the chart's server.terminationGracePeriodSeconds", () => {
+      const graceMs = Number(chartValue(r, "server.terminationGracePeriodSeconds")) * 1000;
+      assert.ok(effective.runtime.shutdown_drain_ms < graceMs, `drain ${effective.runtime.shutdown_drain_ms} ms >= grace ${graceMs} ms`);
     });
   });
 }

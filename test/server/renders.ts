@@ -4,11 +4,7 @@
  * Pulumi.<stack>.yaml), each with its pod-bearing objects and the containers' resolved
  * environment, worked out by the pod runner's planner as the kubelet would resolve it.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
-import { profiles, renderProfile } from "../../lib/chartProfiles";
-import { atlasChartDir } from "../../lib/paths";
+import { profileValues, renderProfile } from "../../lib/chartProfiles";
 import { planPod, PodPlan } from "../../lib/server/pod/plan";
 import { serverImage } from "../../lib/server/pod";
 import { describeObject, K8sObject, podTemplateOf } from "../../contract/k8s";
@@ -70,14 +66,9 @@ export function planOf(objects: readonly K8sObject[], obj: K8sObject, claimDir: 
   return planPod(objects, { kind: obj.kind!, name: obj.metadata!.name! }, "/nonexistent", { image: serverImage, claims: claimsOf(objects, claimDir) });
 }
 
-/** A chart value as the render sees it: the profile's values file over values.yaml. */
-export function chartValue(r: Render, keyPath: string): unknown {
-  const files = ["values.yaml", ...profiles.find((p) => p.name === r.name)!.valuesFiles];
-  let value: unknown;
-  for (const f of files) {
-    let node: any = parse(fs.readFileSync(path.join(atlasChartDir, f), "utf8"));
-    for (const k of keyPath.split(".")) node = node?.[k];
-    if (node !== undefined) value = node;
-  }
-  return value;
+/** A chart value as the render sees it (values.yaml, the profile's values files and `overrides`, merged as helm merges them). */
+export function chartValue(r: Render, keyPath: string, overrides?: Record<string, unknown>): unknown {
+  let node: any = profileValues(r.name, overrides);
+  for (const k of keyPath.split(".")) node = node?.[k];
+  return node;
 }
