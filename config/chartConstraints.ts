@@ -7,6 +7,9 @@
  * layer to each rule.
  */
 import { isIP } from "net";
+import { coverageOf, describeSize, parseCidr } from "../contract/addresses";
+import { broadEgress, broadEgressLimit, broadFamilies, describeEgressLimit } from "../contract/network";
+import { paths } from "../contract/pod";
 import { ephemeralStorageNeeded, quantityValue } from "../contract/quantity";
 import type { ChartValues } from "./chartValues";
 
@@ -23,6 +26,8 @@ export interface ValuesConstraint {
   check(v: ChartValues): Problem[];
   /** The same rule in JSON Schema, where it can be said (added to values.schema.json's allOf). */
   jsonSchema?: Record<string, unknown>;
+  /** Why neither values.schema.json nor the chart's templates can refuse it, when they cannot. */
+  chartCannot?: string;
 }
 
 const cacheOnEmptyDir = (v: ChartValues) => !v.nodeLocalSsdProfile.enabled && v.cache.existingClaim === "";
@@ -63,6 +68,20 @@ export const valuesConstraints: ValuesConstraint[] = [
     },
   },
   {
+    // The per-CIDR limit is the cidr grammar (contract/grammar.ts); this is the sum over entries.
+    id: "egress-coverage",
+    check: ({ networkPolicy }) => {
+      const coverage = coverageOf(networkPolicy.egressCidrs.map((r) => parseCidr(r.cidr)));
+      return broadFamilies(coverage).map((f) => ({
+        path: ["networkPolicy", "egressCidrs"],
+        received: networkPolicy.egressCidrs.map((r) => r.cidr),
+        allowed: `CIDRs that together cover at most ${broadEgressLimit} of addresses (the contract's broad-egress limit, counted as the policy pack counts NetworkPolicies); these cover ${describeSize(coverage[f].size())} ${broadEgress[f].family} addresses, more than ${describeEgressLimit(f)}`,
+      }));
+    },
+    chartCannot:
+      "the coverage of several CIDRs is the size of their union (overlaps count once): JSON Schema cannot add up over a list's items, and Helm's template functions have no CIDR arithmetic; the stack config and the policy pack (atlas-egress, at preview and on rendered YAML) refuse it",
+  },
+  {
     id: "store-url-egress",
     check: ({ store, networkPolicy }) => {
       if (store.url === "" || !networkPolicy.enabled) return [];
@@ -93,7 +112,7 @@ export const valuesConstraints: ValuesConstraint[] = [
     id: "cache-one-volume",
     check: ({ cache, nodeLocalSsdProfile }) =>
       cache.existingClaim !== "" && nodeLocalSsdProfile.enabled
-        ? [{ path: ["cache", "existingClaim"], received: cache.existingClaim, allowed: '"" while nodeLocalSsdProfile.enabled is true: /cache is either a claim of its own or a node-local SSD' }]
+        ? [{ path: ["cache", "existingClaim"], received: cache.existingClaim, allowed: `"" while nodeLocalSsdProfile.enabled is true: ${paths.cache} is either a claim of its own or a node-local SSD` }]
         : [],
   },
   {
@@ -118,7 +137,7 @@ export const valuesConstraints: ValuesConstraint[] = [
     check: (v) =>
       (["datasetWarmupJob", "catalogPublishJob"] as const)
         .filter((job) => v[job].enabled && quantityValue(v.cache.tmpSize) > quantityValue(v[job].resources.limits["ephemeral-storage"]))
-        .map((job) => ({ path: [job, "resources", "limits", "ephemeral-storage"], received: v[job].resources.limits["ephemeral-storage"], allowed: `at least cache.tmpSize (${v.cache.tmpSize}), the Job's /tmp emptyDir` })),
+        .map((job) => ({ path: [job, "resources", "limits", "ephemeral-storage"], received: v[job].resources.limits["ephemeral-storage"], allowed: `at least cache.tmpSize (${v.cache.tmpSize}), the Job's ${paths.tmp} emptyDir` })),
   },
   {
     id: "cache-cap-fits-volume",

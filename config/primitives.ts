@@ -3,9 +3,10 @@
  * (contract/grammar.ts): the same patterns end up in zod here and in the chart's generated
  * values.schema.json, so a value one accepts the other accepts.
  */
-import { isIP } from "net";
 import { z } from "zod";
+import { familyBits, parseCidr, type Family } from "../contract/addresses";
 import { datasetIdExample, isDatasetId, patterns } from "../contract/grammar";
+import { broadEgress } from "../contract/network";
 
 const re = (source: string) => new RegExp(source);
 
@@ -61,11 +62,14 @@ export const promDuration = z.string().regex(re(patterns.promDuration), "a durat
 /** An integer >= 0 or a percentage such as "50%". */
 export const intOrPercent = z.union([z.number().int().min(0), z.string().regex(re(patterns.percentage))], { error: 'an integer >= 0 or a percentage such as "50%"' });
 
-/** An IPv4/IPv6 CIDR whose prefix is at least /1: 0.0.0.0/0 and ::/0 would be broad egress. */
+const cidrPrefixes = (Object.keys(broadEgress) as Family[]).map((f) => `${broadEgress[f].family} /${broadEgress[f].widestPrefix} to /${familyBits[f]}`).join(", ");
+
+/** An IPv4/IPv6 CIDR no wider than the contract's broad-egress threshold, read as the policy pack reads ipBlocks. */
 export const narrowCidr = z
   .string()
-  .regex(re(patterns.narrowCidr), "an IPv4 or IPv6 CIDR with a prefix length of at least 1 (0.0.0.0/0 and ::/0 are refused)")
-  .refine((value) => isIP(value.split("/")[0]) !== 0, "an IPv4 or IPv6 CIDR whose address is a valid IP address");
+  .regex(re(patterns.narrowCidr), `an IPv4 or IPv6 CIDR with a prefix of ${cidrPrefixes} (the contract's broad-egress limit: a wider CIDR is not an allowlist)`)
+  .refine((value) => parseCidr(value) !== undefined, "an IPv4 or IPv6 CIDR whose address is a valid IP address")
+  .describe(`An IPv4 or IPv6 CIDR with a prefix of ${cidrPrefixes}.`);
 
 /** A dataset id as the server takes it: release/species/assembly. */
 export const datasetId = z

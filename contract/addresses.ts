@@ -1,7 +1,9 @@
 /**
  * Sets of IP addresses as sorted, disjoint ranges, one set per family: what an ipBlock allows
  * (its CIDR minus its except blocks), unions across rules, and how many addresses that is.
- * Addresses are parsed by ipaddr.js; the arithmetic is on BigInts.
+ * Addresses are parsed by ipaddr.js; the arithmetic is on BigInts. The stack config (the chart
+ * values' egress allowlist) and the policy pack (NetworkPolicies) count coverage with this same
+ * code, so both draw the broad-egress line at the same address.
  */
 import * as ipaddr from "ipaddr.js";
 
@@ -86,6 +88,13 @@ export function parseCidr(text: string): ParsedCidr | undefined {
   if (prefix > familyBits[family]) return undefined;
   const address = parsed.toByteArray().reduce((n, b) => (n << 8n) | BigInt(b), 0n);
   return { family, address, prefix };
+}
+
+/** The addresses of each family a list of CIDRs covers together (overlaps count once); undefined entries are skipped. */
+export function coverageOf(cidrs: readonly (ParsedCidr | undefined)[]): Record<Family, AddressSet> {
+  const out: Record<Family, AddressSet> = { ipv4: AddressSet.empty("ipv4"), ipv6: AddressSet.empty("ipv6") };
+  for (const c of cidrs) if (c) out[c.family] = out[c.family].union(AddressSet.ofCidr(c));
+  return out;
 }
 
 /** 2^n as a short string: "2^16 (65536)". */

@@ -4,6 +4,23 @@
  * pattern validates in zod, in values.schema.json (helm) and in the policy rules.
  */
 
+import { broadEgress } from "./network";
+
+/** An alternation matching the integers from..to written without leading zeros: 16..32 is (1[6-9]|2[0-9]|3[0-2]). */
+function integerRange(from: number, to: number): string {
+  const parts: string[] = [];
+  for (let n = from; n <= to; ) {
+    const tens = Math.floor(n / 10);
+    const last = Math.min(to, tens * 10 + 9);
+    const [a, b] = [n % 10, last % 10];
+    parts.push(`${tens === 0 ? "" : tens}${a === b ? a : `[${a}-${b}]`}`);
+    n = last + 1;
+  }
+  return `(${parts.join("|")})`;
+}
+
+const octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+
 const positiveNumber = "([0-9]*[1-9][0-9]*(\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)";
 
 export const patterns = {
@@ -42,11 +59,12 @@ export const patterns = {
   /** A percentage 0-100 as Kubernetes writes it: "50%". */
   percentage: "^(100|[1-9]?[0-9])%$",
   /**
-   * An IPv4 or IPv6 CIDR with a prefix length of at least 1 (0.0.0.0/0 and ::/0 are refused).
-   * Octets and hextets are checked for shape here; the address itself by `isIP` where code runs.
+   * An IPv4 or IPv6 CIDR no wider than the contract's broad-egress threshold (contract/network.ts
+   * `broadEgress`): a prefix of at least /16 for IPv4 and /48 for IPv6, so one entry alone never
+   * exceeds it. Octets are checked here, hextets for shape only; the address itself by
+   * `parseCidr` where code runs.
    */
-  narrowCidr:
-    "^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([1-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/([1-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",
+  narrowCidr: `^((${octet}\\.){3}${octet}/${integerRange(broadEgress.ipv4.widestPrefix, 32)}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/${integerRange(broadEgress.ipv6.widestPrefix, 128)})$`,
   /**
    * A dataset id as the server takes it: release/species/assembly (112/homo_sapiens/GRCh38).
    * release: digits; species: lowercase snake_case; assembly: letters, digits, '.', '_'.

@@ -1,4 +1,5 @@
 /** Facts every layer shares (stack config, components, chart values, policy, runners, tests): one place each. */
+export * from "./addresses";
 export * from "./env";
 export * from "./grammar";
 export * from "./k8s";

@@ -1,4 +1,5 @@
 /** The egress contract: where DNS lives, and what counts as broad egress. */
+import { AddressSet, describeSize, familyBits, type Family } from "./addresses";
 
 /** DNS egress goes to this namespace only, selected by its name label, on these ports. */
 export const dns = {
@@ -18,12 +19,22 @@ export const dns = {
  * network and is not an allowlist.
  */
 export const broadEgress = {
-  ipv4: { family: "IPv4", bits: 32, widestPrefix: 16 },
-  ipv6: { family: "IPv6", bits: 128, widestPrefix: 48 },
-} as const;
+  ipv4: { family: "IPv4", widestPrefix: 16 },
+  ipv6: { family: "IPv6", widestPrefix: 48 },
+} as const satisfies Record<Family, { family: string; widestPrefix: number }>;
 
 /** How many addresses each family may reach at most (2^(bits - widestPrefix)). */
-export function maxEgressAddresses(family: keyof typeof broadEgress): bigint {
-  const f = broadEgress[family];
-  return 1n << BigInt(f.bits - f.widestPrefix);
+export function maxEgressAddresses(family: Family): bigint {
+  return 1n << BigInt(familyBits[family] - broadEgress[family].widestPrefix);
 }
+
+/** The families in which a coverage reaches more addresses than broadEgress allows. */
+export function broadFamilies(coverage: Record<Family, AddressSet>): Family[] {
+  return (Object.keys(broadEgress) as Family[]).filter((f) => coverage[f].size() > maxEgressAddresses(f));
+}
+
+/** The threshold in words: "one IPv4 /16 and one IPv6 /48". */
+export const broadEgressLimit = (Object.keys(broadEgress) as Family[]).map((f) => `one ${broadEgress[f].family} /${broadEgress[f].widestPrefix}`).join(" and ");
+
+/** One family's threshold in words: "2^16 (one IPv4 /16)". */
+export const describeEgressLimit = (f: Family) => `${describeSize(maxEgressAddresses(f))} (one ${broadEgress[f].family} /${broadEgress[f].widestPrefix})`;

@@ -21,7 +21,9 @@ const badValues: { why: string; values: Record<string, unknown>; key: RegExp }[]
   { why: "egress to ::/0", values: { networkPolicy: { egressCidrs: [{ cidr: "::/0", ports: [{ port: 443 }] }] } }, key: /networkPolicy\.egressCidrs\.0\.cidr/ },
   { why: "a malformed CIDR", values: { networkPolicy: { egressCidrs: [{ cidr: "10.0.0.300/8", ports: [{ port: 443 }] }] } }, key: /networkPolicy\.egressCidrs\.0\.cidr/ },
   { why: "a CIDR without prefix", values: { networkPolicy: { egressCidrs: [{ cidr: "10.0.0.1", ports: [{ port: 443 }] }] } }, key: /networkPolicy\.egressCidrs\.0\.cidr/ },
-  { why: "an egress CIDR without ports", values: { networkPolicy: { egressCidrs: [{ cidr: "10.0.0.0/8", ports: [] }] } }, key: /networkPolicy\.egressCidrs\.0\.ports/ },
+  { why: "an IPv4 egress CIDR wider than a /16", values: { networkPolicy: { egressCidrs: [{ cidr: "10.0.0.0/15", ports: [{ port: 443 }] }] } }, key: /networkPolicy\.egressCidrs\.0\.cidr/ },
+  { why: "an IPv6 egress CIDR wider than a /48", values: { networkPolicy: { egressCidrs: [{ cidr: "2001:db8::/47", ports: [{ port: 443 }] }] } }, key: /networkPolicy\.egressCidrs\.0\.cidr/ },
+  { why: "an egress CIDR without ports", values: { networkPolicy: { egressCidrs: [{ cidr: "10.20.0.0/16", ports: [] }] } }, key: /networkPolicy\.egressCidrs\.0\.ports/ },
   { why: "prewarm on with no pinned datasets", values: { cache: { initPrewarm: { enabled: true }, pinnedDatasets: [] } }, key: /cache\.pinnedDatasets/ },
   { why: "a non-ATLAS extraConfig key", values: { server: { extraConfig: { FOO: "1" } } }, key: /server\.extraConfig/ },
   { why: "an extraConfig key the server does not know", values: { server: { extraConfig: { ATLAS_CONCURRENCY_HEAVY: "4" } } }, key: /server\.extraConfig/ },
@@ -47,4 +49,9 @@ describe("chart: values.schema.json refuses bad values, naming the key", () => {
   }
 
   it("accepts the default profile", () => assert.equal(helmTemplate().status, 0));
+
+  it("accepts egress CIDRs at the broad-egress limit: an IPv4 /16 and an IPv6 /48", () => {
+    const r = helmTemplate({ values: { networkPolicy: { egressCidrs: ["10.20.0.0/16", "2001:db8:1::/48"].map((cidr) => ({ cidr, ports: [{ port: 443 }] })) } } });
+    assert.equal(r.status, 0, r.stderr);
+  });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { broadEgress, maxEgressAddresses } from "../../contract/network";
-import { AddressSet, parseCidr } from "../../policy/src/network/addresses";
+import { AddressSet, parseCidr } from "../../contract/addresses";
 import { policyTypes, portsOf } from "../../policy/src/network/policies";
 import { check } from "../../policy/src/evaluate";
 import { baseline, K8sObject, namespace, networkPolicy, podLabels } from "./support/baseline";

@@ -26,7 +26,7 @@ const invalidConfigs: { name: string; set: Record<string, unknown>; key: string 
   { name: "an env key the server does not know", set: { "atlas:server.extraConfig.ATLAS_CACHE_DIR": "/cache" }, key: "atlas:server.extraConfig.ATLAS_CACHE_DIR" },
   { name: "a store URL carrying a token", set: { "atlas:server.cachedOnlyMode": false, "atlas:store.url": "https://store.internal/atlas/?token=abc" }, key: "atlas:store.url" },
   { name: "a dataset id not in release/species/assembly form", set: { "atlas:cache.pinnedDatasets": ["GRCh38/release-112"] }, key: "atlas:cache.pinnedDatasets[0]" },
-  { name: "an egress CIDR in cached-only mode", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.0.0.0/8", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs" },
+  { name: "an egress CIDR in cached-only mode", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.20.0.0/16", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs" },
   { name: "a drain as long as the grace period", set: { "atlas:server.shutdownDrainSeconds": 30 }, key: "atlas:server.shutdownDrainSeconds" },
   { name: "a malformed cache size", set: { "atlas:cache.diskSize": "8 GB" }, key: "atlas:cache.diskSize" },
   { name: "a cache cap above the cache volume", set: { "atlas:cache.existingClaim": "", "atlas:cache.maxDiskBytes": 9 * 2 ** 30 }, key: "atlas:cache.maxDiskBytes" },
@@ -34,7 +34,9 @@ const invalidConfigs: { name: string; set: Record<string, unknown>; key: string 
   { name: "a cache larger than the ephemeral-storage limit", set: { "atlas:cache.existingClaim": "", "atlas:resources.limits.ephemeral-storage": "4Gi" }, key: "atlas:resources.limits.ephemeral-storage" },
   { name: "requests above limits", set: { "atlas:resources.requests.memory": "4Gi" }, key: "atlas:resources.requests.memory" },
   { name: "broad egress", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "0.0.0.0/0", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs[0].cidr" },
-  { name: "an egress CIDR without ports", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.0.0.0/8", ports: [] }] }, key: "atlas:networkPolicy.egressCidrs[0].ports" },
+  { name: "an IPv4 egress CIDR wider than a /16", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.0.0.0/15", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs[0].cidr" },
+  { name: "an IPv6 egress CIDR wider than a /48", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "2001:db8::/47", ports: [{ port: 443 }] }] }, key: "atlas:networkPolicy.egressCidrs[0].cidr" },
+  { name: "an egress CIDR without ports", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.20.0.0/16", ports: [] }] }, key: "atlas:networkPolicy.egressCidrs[0].ports" },
   { name: "an HPA floor above its ceiling", set: { "atlas:hpa.minReplicas": 5, "atlas:hpa.maxReplicas": 3 }, key: "atlas:hpa.minReplicas" },
   { name: "a latency target that is not a quantity", set: { "atlas:hpa.latencyP95Seconds": "fast" }, key: "atlas:hpa.latencyP95Seconds" },
   { name: "a PDB that blocks every drain", set: { "atlas:pdb.minAvailable": 2 }, key: "atlas:pdb.minAvailable" },
@@ -78,6 +80,32 @@ describe("stack config: invalid configs", () => {
   it("shows the received value and what is allowed", async () => {
     const err = await failure({ set: { "atlas:cluster.target": "minikube" } });
     assert.ok(err.message.includes('atlas:cluster.target: received "minikube"; allowed: target one of "render", "kubeconfig", "kind"'), err.message);
+  });
+
+  it("names the broad-egress limit when one CIDR is wider", async () => {
+    const err = await failure({ set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "10.0.0.0/8", ports: [{ port: 443 }] }] } });
+    assert.match(err.message, /^  - atlas:networkPolicy\.egressCidrs\[0\]\.cidr: received "10\.0\.0\.0\/8"; allowed: an IPv4 or IPv6 CIDR with a prefix of IPv4 \/16 to \/32, IPv6 \/48 to \/128/m);
+  });
+
+  it("refuses narrow CIDRs that together cover more than one IPv4 /16, naming the limit and the total", async () => {
+    // Out of cached-only mode, with the store inside the first CIDR: coverage is the only breach.
+    const set = {
+      "atlas:server.cachedOnlyMode": false,
+      "atlas:store.url": "https://10.20.0.5/atlas/",
+      "atlas:networkPolicy.egressCidrs": ["10.20.0.0/16", "10.21.0.0/17", "10.21.128.0/24"].map((cidr) => ({ cidr, ports: [{ port: 443 }] })),
+    };
+    const err = await failure({ set });
+    assert.match(err.message, /1 problem/);
+    assert.match(err.message, /^  - atlas:networkPolicy\.egressCidrs: received .+; allowed: CIDRs that together cover at most one IPv4 \/16 and one IPv6 \/48 of addresses .+; these cover 98560 IPv4 addresses, more than 2\^16 \(one IPv4 \/16\)$/m);
+  });
+
+  it("counts overlapping CIDRs once: a /16 and a /24 inside it pass", async () => {
+    const set = {
+      "atlas:server.cachedOnlyMode": false,
+      "atlas:store.url": "https://10.20.0.5/atlas/",
+      "atlas:networkPolicy.egressCidrs": ["10.20.0.0/16", "10.20.7.0/24"].map((cidr) => ({ cidr, ports: [{ port: 443 }] })),
+    };
+    await runStack("offline", { set });
   });
 
   it("fails as a RunError, which Pulumi prints without a stack trace", async () => {

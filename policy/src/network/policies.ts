@@ -7,7 +7,7 @@
 import { dns } from "../../../contract/network";
 import type { K8sObject } from "../../../contract/k8s";
 import { selects } from "../selectors";
-import { AddressSet, Family, parseCidr } from "./addresses";
+import { AddressSet, Family, parseCidr } from "../../../contract/addresses";
 
 /** The policyTypes in force: as written, or Ingress plus Egress when egress rules exist (the API server's defaulting). */
 export function policyTypes(policy: K8sObject): string[] {

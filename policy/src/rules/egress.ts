@@ -1,7 +1,7 @@
 import { env, isServerTrue } from "../../../contract/env";
-import { broadEgress, dns, maxEgressAddresses } from "../../../contract/network";
+import { AddressSet, describeSize, type Family } from "../../../contract/addresses";
+import { broadEgress, broadFamilies, describeEgressLimit, dns } from "../../../contract/network";
 import { containersOf, type K8sObject, type PodTemplate } from "../../../contract/k8s";
-import { AddressSet, describeSize, type Family } from "../network/addresses";
 import { addressesOf, destinationsOf, everyPort, portsOf, reachesDns, restrictsEgress, selectsPod } from "../network/policies";
 import { namespaceOf, type ObjectIndex } from "../objectIndex";
 import { describeObject } from "../pods";
@@ -80,14 +80,12 @@ function analyse(policy: K8sObject): PolicyAnalysis {
   return { coverage, addressRules, problems };
 }
 
-const tooBroad = (coverage: PolicyAnalysis["coverage"]) => families.filter((f) => coverage[f].size() > maxEgressAddresses(f));
-
 const limits = families.map((f) => `${broadEgress[f].family} /${broadEgress[f].widestPrefix}`).join(" and ");
 
 const rule: SetRule = {
   name: "atlas-egress",
   description: `Every atlas pod is selected by a NetworkPolicy restricting egress; together the policies reach at most one ${limits} of addresses, DNS only in ${dns.namespace}, named namespaces, explicit ports; no IP egress in cached-only mode.`,
-  clause: "Network Policy: default deny egress; optional DNS egress to kube-system; explicit egress CIDR allowlist; no broad egress permit. Offline profile: tightened network policy",
+  clause: `Network Policy: default deny egress; optional DNS egress to ${dns.namespace}; explicit egress CIDR allowlist; no broad egress permit. Offline profile: tightened network policy`,
   level: "mandatory",
   remediation: `allow egress only to the catalog and store endpoints, as narrow CIDRs (together within one ${limits}) or namespaces named by ${dns.namespaceNameLabel}, each with explicit ports; DNS only to ${dns.namespace}; none to IP addresses when ${env.cachedOnlyMode}=true`,
   scope: "set",
@@ -118,10 +116,10 @@ const rule: SetRule = {
       }
       // Policies are additive: what the pods may reach is the union of every selecting policy.
       const union = Object.fromEntries(families.map((f) => [f, selecting.map((p) => analysisOf(p).coverage[f]).reduce((x, y) => x.union(y))])) as PolicyAnalysis["coverage"];
-      for (const f of tooBroad(union)) {
-        const alone = selecting.find((p) => tooBroad(analysisOf(p).coverage).includes(f));
+      for (const f of broadFamilies(union)) {
+        const alone = selecting.find((p) => broadFamilies(analysisOf(p).coverage).includes(f));
         const size = describeSize(union[f].size());
-        const max = `${describeSize(maxEgressAddresses(f))} (one ${broadEgress[f].family} /${broadEgress[f].widestPrefix})`;
+        const max = describeEgressLimit(f);
         if (alone) report(alone, `broad egress: it allows ${describeSize(analysisOf(alone).coverage[f].size())} ${broadEgress[f].family} addresses, more than ${max}`);
         else report(object, `broad egress: together, NetworkPolicies ${selecting.map((p) => p.metadata?.name).join(", ")} let atlas pods of ${describeObject(object)} reach ${size} ${broadEgress[f].family} addresses, more than ${max}`);
       }
