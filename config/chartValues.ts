@@ -6,13 +6,12 @@
  * which server setting a value becomes (the chart README's mapping table has the why).
  */
 import { z } from "zod";
-import { env } from "../contract/env";
-import { defaultPort, minimumUnprivilegedPort } from "../contract/pod";
+import { env, extraEnvKeys } from "../contract/env";
+import { defaultPort, httpPortName, metricsPath, minimumUnprivilegedPort, paths, probePaths } from "../contract/pod";
 import { inflightHeavy, latencyP95 } from "../contract/metrics";
 import { atlasName, atlasNameLabel } from "../contract/labels";
-import { serverVersion } from "../contract/server";
-import { serverEnvAllowlist } from "../contract/serverEnvAllowlist.generated";
-import { chartOwnedEnvKeys, secretEnvKeys } from "../contract/env";
+import { broadEgressLimit, dns } from "../contract/network";
+import { imageBinaries, serverVersion } from "../contract/server";
 import {
   cpuQuantity,
   datasetId,
@@ -46,9 +45,6 @@ const probe = (period: number, failureThreshold: number, what: string) =>
 
 const stringMap = z.record(z.string(), z.string());
 
-/** ATLAS_* keys an operator may add: the server's allowlist minus what the chart sets itself and the credentials. */
-export const extraEnvKeys: readonly string[] = serverEnvAllowlist.filter((k) => k.startsWith("ATLAS_") && !chartOwnedEnvKeys.includes(k) && !secretEnvKeys.includes(k) && k !== "ATLAS_DEV_ALLOW_UNKNOWN_ENV");
-
 export const imageValues = strict({
   repository: imageRepository.default("ghcr.io/bijux/bijux-atlas").describe("Image repository of the server (docker/Dockerfile)."),
   tag: z
@@ -62,7 +58,7 @@ export const imageValues = strict({
   pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent").describe("imagePullPolicy."),
 })
   .prefault({})
-  .describe("The server image; it holds both pinned binaries (/app/bijux-atlas-server, /app/bijux-atlas).");
+  .describe(`The server image; it holds both pinned binaries (${imageBinaries.server}, ${imageBinaries.cli}).`);
 
 export const serviceAccountValues = strict({
   create: z.boolean().default(true).describe("Create a ServiceAccount for the atlas pods."),
@@ -79,12 +75,12 @@ export const serverValues = strict({
     .min(minimumUnprivilegedPort)
     .max(65535)
     .default(defaultPort)
-    .describe(`Container and Service port (named http): ${env.bind}=0.0.0.0:<port>. At least ${minimumUnprivilegedPort}: the server runs without capabilities.`),
+    .describe(`Container and Service port (named ${httpPortName}): ${env.bind}=0.0.0.0:<port>. At least ${minimumUnprivilegedPort}: the server runs without capabilities.`),
   logLevel: z.enum(["error", "warn", "info", "debug", "trace"]).default("info").describe(`${env.logLevel}.`),
   cachedOnlyMode: z
     .boolean()
     .default(false)
-    .describe(`${env.cachedOnlyMode}: serve only datasets already in /cache, never fetch; readiness then no longer waits for the catalog (${env.readinessRequiresCatalog}=false).`),
+    .describe(`${env.cachedOnlyMode}: serve only datasets already in ${paths.cache}, never fetch; readiness then no longer waits for the catalog (${env.readinessRequiresCatalog}=false).`),
   sequence: strict({
     maxBases: z.number().int().min(1).default(100000).describe(`${env.maxSequenceBases}: longest sequence one request may fetch.`),
     apiKeyRequiredBases: z.number().int().min(1).default(10000).describe(`${env.sequenceApiKeyRequiredBases}: requests this long or longer need an API key.`),
@@ -101,9 +97,9 @@ export const serverValues = strict({
     .default(10)
     .describe(`${env.shutdownDrainMs} (in seconds here): on SIGTERM the server refuses new heavy work and drains for this long; must be shorter than terminationGracePeriodSeconds.`),
   terminationGracePeriodSeconds: z.number().int().min(1).default(30).describe("Seconds a pod gets between SIGTERM and SIGKILL."),
-  startupProbe: probe(10, 90, "startupProbe on /readyz: a long budget (period x failureThreshold) for cold starts, the start-up jitter and the warm-up, all before the server listens."),
-  readinessProbe: probe(10, 3, "readinessProbe on /readyz: the pod leaves the Service endpoints when the catalog is unreadable (unless cached-only) or the server loop is unhealthy."),
-  livenessProbe: probe(20, 3, "livenessProbe on /healthz: only restarts wedged processes."),
+  startupProbe: probe(10, 90, `startupProbe on ${probePaths.startup}: a long budget (period x failureThreshold) for cold starts, the start-up jitter and the warm-up, all before the server listens.`),
+  readinessProbe: probe(10, 3, `readinessProbe on ${probePaths.readiness}: the pod leaves the Service endpoints when the catalog is unreadable (unless cached-only) or the server loop is unhealthy.`),
+  livenessProbe: probe(20, 3, `livenessProbe on ${probePaths.liveness}: only restarts wedged processes.`),
   extraConfig: z
     .partialRecord(
       z.enum(extraEnvKeys as [string, ...string[]], { error: "a key of the pinned server's env allowlist that the chart does not set itself and that is not a credential" }),
@@ -129,7 +125,7 @@ export const storeValues = strict({
     .describe(`Base URL of the dataset store (catalog.json and the releases): ${env.storeS3Enabled}=true, ${env.storeS3BaseUrl}. Its address must be allowed in networkPolicy.egressCidrs.`),
   existingClaim: optionalDnsLabel
     .default("")
-    .describe(`A PersistentVolumeClaim holding the store tree, mounted read-only at /store: ${env.storeRoot}=/store. The Jobs read (warm-up) and write (catalog publish) the store here.`),
+    .describe(`A PersistentVolumeClaim holding the store tree, mounted read-only at ${paths.store}: ${env.storeRoot}=${paths.store}. The Jobs read (warm-up) and write (catalog publish) the store here.`),
   allowPrivateHosts: z
     .boolean()
     .default(false)
@@ -146,22 +142,22 @@ export const storeValues = strict({
   .describe("Where the dataset releases and catalog.json live: url (HTTP/S3-like), or existingClaim (a mounted store), or neither in cached-only mode.");
 
 export const cacheValues = strict({
-  diskSize: storageQuantity.default("8Gi").describe("sizeLimit of the /cache emptyDir; with the ephemeral-storage limit it bounds what kubelet evicts on."),
+  diskSize: storageQuantity.default("8Gi").describe(`sizeLimit of the ${paths.cache} emptyDir; with the ephemeral-storage limit it bounds what kubelet evicts on.`),
   maxDiskBytes: z
     .number()
     .int()
     .min(1)
     .default(7516192768)
-    .describe(`${env.maxDiskBytes}: the server's own cache cap; at most the size of the /cache volume.`),
-  tmpSize: storageQuantity.default("1Gi").describe("sizeLimit of the /tmp emptyDir."),
+    .describe(`${env.maxDiskBytes}: the server's own cache cap; at most the size of the ${paths.cache} volume.`),
+  tmpSize: storageQuantity.default("1Gi").describe(`sizeLimit of the ${paths.tmp} emptyDir.`),
   existingClaim: optionalDnsLabel
     .default("")
-    .describe("Mount /cache from this PersistentVolumeClaim instead of an emptyDir: a cache that outlives pods, e.g. seeded for cached-only serving on air-gapped sites."),
+    .describe(`Mount ${paths.cache} from this PersistentVolumeClaim instead of an emptyDir: a cache that outlives pods, e.g. seeded for cached-only serving on air-gapped sites.`),
   initPrewarm: strict({
     enabled: z
       .boolean()
       .default(false)
-      .describe(`Fetch cache.pinnedDatasets into /cache before the pod serves: the server's start-up warm-up (${env.startupWarmup}), which runs before it listens, gated by the startupProbe.`),
+      .describe(`Fetch cache.pinnedDatasets into ${paths.cache} before the pod serves: the server's start-up warm-up (${env.startupWarmup}), which runs before it listens, gated by the startupProbe.`),
   }).prefault({}),
   pinnedDatasets: uniqueList(datasetId, "dataset ids")
     .default([])
@@ -174,7 +170,7 @@ export const cacheValues = strict({
     .describe(`${env.startupWarmupJitterMaxMs} (in seconds here): the server waits up to this long (a delay derived from the pod name) before warm-up and listening, so replicas do not fetch in lockstep.`),
 })
   .prefault({})
-  .describe("The dataset cache (/cache) and scratch space (/tmp).");
+  .describe(`The dataset cache (${paths.cache}) and scratch space (${paths.tmp}).`);
 
 export const concurrencyValues = strict({
   heavy: z
@@ -202,7 +198,7 @@ const resourceList = (cpu: string, memory: string, ephemeral: string) =>
 
 export const resourcesValues = strict({
   requests: resourceList("500m", "512Mi", "2Gi").describe("Requests (default 500m CPU, 512Mi memory)."),
-  limits: resourceList("2000m", "2Gi", "10Gi").describe("Limits (default 2000m CPU, 2Gi memory). The /cache and /tmp emptyDir size limits must fit the ephemeral-storage limit."),
+  limits: resourceList("2000m", "2Gi", "10Gi").describe(`Limits (default 2000m CPU, 2Gi memory). The ${paths.cache} and ${paths.tmp} emptyDir size limits must fit the ephemeral-storage limit.`),
 })
   .prefault({})
   .describe("Requests and limits of the server container; ephemeral-storage aligns kubelet eviction with the cache policy.");
@@ -220,14 +216,14 @@ const egressPort = strict({
 export const networkPolicyValues = strict({
   enabled: z.boolean().default(true).describe("Render the NetworkPolicy: deny egress except the rules below."),
   dns: strict({
-    enabled: z.boolean().default(true).describe("Allow DNS (UDP and TCP 53) to kube-system."),
+    enabled: z.boolean().default(true).describe(`Allow DNS (${dns.protocols.join(" and ")} ${dns.port}) to ${dns.namespace}.`),
   }).prefault({}),
   egressCidrs: z
     .array(strict({ cidr: narrowCidr, ports: z.array(egressPort).min(1, "at least one explicit port per CIDR") }))
     .default([])
-    .describe("Explicit egress allowlist for the store: [{cidr: 10.20.0.0/16, ports: [{port: 443}]}]. Prefixes of length 0 are refused; none at all in cached-only mode."),
+    .describe(`Explicit egress allowlist for the store: [{cidr: 10.20.0.0/16, ports: [{port: 443}]}]. Together at most ${broadEgressLimit} of addresses (the contract's broad-egress limit); none at all in cached-only mode.`),
   ingress: strict({
-    monitoringNamespace: dnsLabel.default("monitoring").describe("Namespace of the Prometheus that scrapes /metrics; allowed in on the service port."),
+    monitoringNamespace: dnsLabel.default("monitoring").describe(`Namespace of the Prometheus that scrapes ${metricsPath}; allowed in on the service port.`),
   }).prefault({}),
 })
   .prefault({})
@@ -312,7 +308,7 @@ export const catalogPublishJobValues = strict({
 }).prefault({});
 
 export const nodeLocalSsdProfileValues = strict({
-  enabled: z.boolean().default(false).describe("Mount /cache on node-local SSD: a per-pod claim (generic ephemeral volume) of a local StorageClass, bound to node-local PersistentVolumes; /tmp stays a bounded emptyDir."),
+  enabled: z.boolean().default(false).describe(`Mount ${paths.cache} on node-local SSD: a per-pod claim (generic ephemeral volume) of a local StorageClass, bound to node-local PersistentVolumes; ${paths.tmp} stays a bounded emptyDir.`),
   storageClassName: dnsLabel.default("atlas-local-ssd").describe("StorageClass of the node-local PersistentVolumes (kubernetes.io/no-provisioner, WaitForFirstConsumer)."),
   size: storageQuantity.default("100Gi").describe("Size claimed per pod; cache.maxDiskBytes must fit in it."),
   nodeLabel: labelKey.default("bijux.io/local-ssd").describe('Label (value "true") of the nodes that have the SSD; atlas pods select it.'),

@@ -3,6 +3,9 @@
  * pinned server's (its env allowlist is serverEnvAllowlist.generated.ts, generated from the
  * runtime crate); the contract's intents map onto them as the chart's README table says.
  */
+import { patterns } from "./grammar";
+import { serverEnvAllowlist, serverEnvDevAllowUnknown } from "./serverEnvAllowlist.generated";
+
 export const env = {
   bind: "ATLAS_BIND",
   logLevel: "ATLAS_LOG_LEVEL",
@@ -35,16 +38,14 @@ export type EnvKey = (typeof env)[keyof typeof env];
 export const enforcedEnvPrefixes = ["ATLAS_", "BIJUX_"] as const;
 
 /**
- * Keys whose values are credentials: they reach pods only from Secrets, never a ConfigMap or
- * values in clear. The store keys are the contract's (the server reads only the bearer token).
+ * Keys of the pinned server's allowlist whose values are credentials. The server's one store
+ * credential is its bearer token (env.storeBearer); it has no SigV4.
  */
-export const secretEnvKeys: readonly string[] = [
+export const serverCredentialEnvKeys: readonly string[] = [
   env.storeBearer,
   "ATLAS_STORE_HTTP_BEARER",
   "ATLAS_STORE_ACCESS_KEY_ID",
   "ATLAS_STORE_SECRET_ACCESS_KEY",
-  "ATLAS_STORE_ACCESS_KEY",
-  "ATLAS_STORE_SECRET_KEY",
   "ATLAS_HMAC_SECRET",
   "ATLAS_TOKEN_SIGNING_SECRET",
   "ATLAS_ALLOWED_API_KEYS",
@@ -52,8 +53,30 @@ export const secretEnvKeys: readonly string[] = [
   "ATLAS_STORE_S3_PRESIGNED_BASE_URL",
 ];
 
-/** Keys the chart sets itself from typed values; `server.extraEnv` may not set them. */
+/**
+ * The store credentials the packaging contract names ("Secret stores store credentials"). The
+ * pinned server has no SigV4, so this access/secret key pair maps onto its bearer token: the
+ * chart's Secret holds env.storeBearer instead. The server refuses these names at start, yet a
+ * pod carrying one still carries a credential, so they are credentials like the server's own.
+ */
+export const contractStoreCredentialKeys = {
+  accessKey: "ATLAS_STORE_ACCESS_KEY",
+  secretKey: "ATLAS_STORE_SECRET_KEY",
+} as const;
+
+/** Keys whose values are credentials: they reach pods only from Secrets, never a ConfigMap or values in clear. */
+export const secretEnvKeys: readonly string[] = [...serverCredentialEnvKeys, ...Object.values(contractStoreCredentialKeys)];
+
+/** Keys the chart sets itself from typed values; `server.extraConfig` may not set them. */
 export const chartOwnedEnvKeys: readonly string[] = Object.values(env);
+
+/**
+ * ATLAS_* keys an operator may add (`server.extraConfig`): the server's allowlist minus what the
+ * chart sets itself, the credentials, and the switch that turns the server's env check off.
+ */
+export const extraEnvKeys: readonly string[] = serverEnvAllowlist.filter(
+  (k) => new RegExp(patterns.atlasEnvKey).test(k) && !chartOwnedEnvKeys.includes(k) && !secretEnvKeys.includes(k) && k !== serverEnvDevAllowUnknown,
+);
 
 /** The values the server reads as true in a boolean key (it refuses anything but 1/0/true/false/yes/no). */
 export const serverTrueValues: readonly string[] = ["1", "true", "yes"];

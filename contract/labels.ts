@@ -22,3 +22,9 @@ export function podSecurityLabels(levels: { enforce: "restricted" | "baseline"; 
 
 /** The atlas namespace: restricted everywhere. */
 export const atlasNamespaceLabels = podSecurityLabels({ enforce: "restricted", audit: "restricted", warn: "restricted" });
+
+/**
+ * An add-on's namespace: add-ons are third-party charts, so admission enforces "baseline" and
+ * only warns and audits at "restricted".
+ */
+export const addonNamespaceLabels = podSecurityLabels({ enforce: "baseline", audit: "restricted", warn: "restricted" });

@@ -22,6 +22,12 @@ export const paths = {
 /** The writable mounts the contract allows. */
 export const writablePaths: readonly string[] = [paths.cache, paths.tmp];
 
+/** Value of the component label on the server's objects (its pods, Service, HPA, PDB...). */
+export const serverComponent = "server";
+
+/** Value of the component label on the cache's volumes and claims (node-local SSD). */
+export const cacheComponent = "cache";
+
 /** Value of the component label on the catalog publish Job's pods. */
 export const catalogPublishComponent = "catalog-publish";
 

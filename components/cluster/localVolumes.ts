@@ -4,6 +4,8 @@
  * PersistentVolume per SSD directory, pinned to its node.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { atlasName, componentLabel, partOfLabel } from "../../contract/labels";
+import { cacheComponent } from "../../contract/pod";
 
 /** One SSD directory on one node. */
 export interface LocalVolume {
@@ -15,7 +17,7 @@ export interface LocalVolume {
   capacity: string;
 }
 
-const labels = { "app.kubernetes.io/part-of": "bijux-atlas", "app.kubernetes.io/component": "cache" };
+const labels = { [partOfLabel]: atlasName, [componentLabel]: cacheComponent };
 
 export function localStorageClassArgs(name: string): k8s.storage.v1.StorageClassArgs {
   return {

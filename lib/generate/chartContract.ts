@@ -1,13 +1,25 @@
 /**
  * charts/bijux-atlas/templates/_contract.tpl, generated: the contract facts the templates use
- * (user, paths, probe paths, env keys, binaries, labels, DNS rule, metric names), as one named
- * template returning JSON, so no template writes such a fact by hand.
+ * (user, paths, probe paths, env keys, binaries, labels and component values, DNS rule, metric
+ * names), as one named template returning JSON, so no template writes such a fact by hand.
  */
 import { env } from "../../contract/env";
 import { atlasName, atlasNameLabel, componentLabel, partOfLabel } from "../../contract/labels";
 import { inflightHeavy, latencyP95 } from "../../contract/metrics";
 import { dns } from "../../contract/network";
-import { containerNames, httpPortName, metricsPath, paths, probePaths, runAsGroup, runAsUser } from "../../contract/pod";
+import {
+  cacheComponent,
+  catalogPublishComponent,
+  containerNames,
+  httpPortName,
+  metricsPath,
+  paths,
+  probePaths,
+  runAsGroup,
+  runAsUser,
+  serverComponent,
+  warmupComponent,
+} from "../../contract/pod";
 import { imageBinaries } from "../../contract/server";
 
 export function chartContractFacts(): Record<string, unknown> {
@@ -22,6 +34,7 @@ export function chartContractFacts(): Record<string, unknown> {
     env,
     binaries: imageBinaries,
     labels: { name: atlasNameLabel, partOf: partOfLabel, component: componentLabel },
+    components: { server: serverComponent, cache: cacheComponent, warmup: warmupComponent, catalogPublish: catalogPublishComponent },
     atlasName,
     dns: { namespace: dns.namespace, namespaceNameLabel: dns.namespaceNameLabel, port: dns.port, protocols: dns.protocols },
     metrics: { latencyP95: latencyP95.name, inflightHeavy: inflightHeavy.name },

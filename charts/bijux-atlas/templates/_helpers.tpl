@@ -250,13 +250,14 @@ seccompProfile:
 
 {{/* The /cache volume: a bounded emptyDir, a per-pod claim on node-local SSD, or an existing (seeded) claim. */}}
 {{- define "bijux-atlas.cacheVolume" -}}
+{{- $c := include "bijux-atlas.contract" . | fromJson -}}
 - name: cache
 {{- if .Values.nodeLocalSsdProfile.enabled }}
   ephemeral:
     volumeClaimTemplate:
       metadata:
         labels:
-          {{- include "bijux-atlas.componentLabels" (list . "cache") | nindent 10 }}
+          {{- include "bijux-atlas.componentLabels" (list . $c.components.cache) | nindent 10 }}
       spec:
         accessModes: ["ReadWriteOnce"]
         storageClassName: {{ .Values.nodeLocalSsdProfile.storageClassName }}

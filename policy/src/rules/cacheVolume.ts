@@ -9,7 +9,7 @@ export default podRule(
   {
     name: "atlas-cache-volume",
     description: `${paths.cache} is an emptyDir or a PersistentVolumeClaim (node-local SSD), never the container filesystem or a host path.`,
-    clause: "Filesystem strategy: writable /cache via emptyDir; Node-Local SSD Profile: /cache on a local PV",
+    clause: `Filesystem strategy: writable ${paths.cache} via emptyDir; Node-Local SSD Profile: ${paths.cache} on a local PV`,
     level: "mandatory",
     remediation: `mount ${paths.cache} from an emptyDir with a sizeLimit or from a PersistentVolumeClaim`,
   },

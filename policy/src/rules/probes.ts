@@ -12,7 +12,7 @@ export default podRule(
   {
     name: "atlas-probes",
     description: `Serving workloads probe startup on ${probePaths.startup}, readiness on ${probePaths.readiness} and liveness on ${probePaths.liveness}.`,
-    clause: "Probe Semantics: startupProbe /readyz, readinessProbe /readyz, livenessProbe /healthz",
+    clause: `Probe Semantics: startupProbe ${probePaths.startup}, readinessProbe ${probePaths.readiness}, livenessProbe ${probePaths.liveness}`,
     level: "mandatory",
     remediation: `give every serving container httpGet probes: startup ${probePaths.startup}, readiness ${probePaths.readiness}, liveness ${probePaths.liveness}`,
   },

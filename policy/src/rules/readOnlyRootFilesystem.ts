@@ -1,3 +1,4 @@
+import { writablePaths } from "../../../contract/pod";
 import { eachContainer, podRule } from "../podRule";
 import { where } from "../pods";
 
@@ -7,7 +8,7 @@ export default podRule(
     description: "Every container runs with a read-only root filesystem.",
     clause: "Security Defaults: readOnlyRootFilesystem: true; Filesystem strategy: read-only root filesystem",
     level: "mandatory",
-    remediation: "set securityContext.readOnlyRootFilesystem: true on every container; write only to the /cache and /tmp mounts",
+    remediation: `set securityContext.readOnlyRootFilesystem: true on every container; write only to the ${writablePaths.join(" and ")} mounts`,
   },
   (pod) => eachContainer(pod, (c) => (c.container.securityContext?.readOnlyRootFilesystem === true ? undefined : `${where(c)}: readOnlyRootFilesystem is not true`)),
 );

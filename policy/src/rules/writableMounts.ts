@@ -10,7 +10,7 @@ export default podRule(
   {
     name: "atlas-writable-mounts",
     description: `The only writable mounts are ${writablePaths.join(" and ")}, plus ${paths.store} for the ${catalogPublishComponent} Job whose purpose is writing the store (configMap, secret, projected and downwardAPI mounts are read-only).`,
-    clause: "Filesystem strategy: explicit writable mounts only for /cache and /tmp",
+    clause: `Filesystem strategy: explicit writable mounts only for ${writablePaths.join(" and ")}`,
     level: "mandatory",
     remediation: `mount other volumes with readOnly: true; only ${writablePaths.join(" and ")} may be writable`,
   },
