@@ -499,6 +499,7 @@ const clauses: Clause[] = [
     ids: ["rollout.requires-argo"],
     stack: { stack: "dev", set: { "atlas:argoRollouts.mode": "disabled" }, key: "atlas:argoRollouts.mode" },
     chart: { cannot: "the chart cannot know what the cluster has installed" },
+    // all-features renders a Rollout and no Argo Rollouts CRD: the breach as rendered, no mutation needed.
     policy: { profile: "all-features", mutate: () => undefined, rule: /^atlas-rollout-crds$/, level: "advisory" },
   },
   // Catalog Publish Job Template
