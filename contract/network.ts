@@ -36,5 +36,15 @@ export function broadFamilies(coverage: Record<Family, AddressSet>): Family[] {
 /** The threshold in words: "one IPv4 /16 and one IPv6 /48". */
 export const broadEgressLimit = (Object.keys(broadEgress) as Family[]).map((f) => `one ${broadEgress[f].family} /${broadEgress[f].widestPrefix}`).join(" and ");
 
+/**
+ * The widest port range one explicit egress port entry may open (endPort - port + 1). Why 1024:
+ * the catalog and store endpoints are named HTTP(S) services, each on one port (443, an object
+ * store's 9000); a range is only for a service spread over consecutive ports, such as a pool of
+ * gateways or a passive-mode data range, and 1024 ports (the size of the well-known block) is more
+ * than any such pool needs. A wider range opens whole classes of unrelated services, up to every
+ * port but one, and is not an allowlist.
+ */
+export const widestEgressPortRange = 1024;
+
 /** One family's threshold in words: "2^16 (one IPv4 /16)". */
 export const describeEgressLimit = (f: Family) => `${describeSize(maxEgressAddresses(f))} (one ${broadEgress[f].family} /${broadEgress[f].widestPrefix})`;

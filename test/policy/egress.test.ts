@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { broadEgress, maxEgressAddresses } from "../../contract/network";
+import { broadEgress, maxEgressAddresses, widestEgressPortRange } from "../../contract/network";
 import { AddressSet, parseCidr } from "../../contract/addresses";
-import { policyTypes, portsOf } from "../../policy/src/network/policies";
+import { policyTypes, portCount, portsOf } from "../../policy/src/network/policies";
 import { check } from "../../policy/src/evaluate";
 import { baseline, K8sObject, namespace, networkPolicy, podLabels } from "./support/baseline";
 import { messagesOf } from "./support/findings";
@@ -47,6 +47,7 @@ describe("egress: NetworkPolicy semantics", () => {
       { protocol: "TCP", from: 8000, to: 8080 },
       { protocol: "TCP", named: "dns" },
     ]));
+  it("counts the ports of a range, both ends included", () => assert.equal(portCount(portsOf({ ports: [{ port: 8000, endPort: 8080 }] })[0]), 81));
 });
 
 describe("egress: what the atlas-egress rule refuses", () => {
@@ -76,8 +77,11 @@ describe("egress: what the atlas-egress rule refuses", () => {
   );
   refuses("a rule without 'to' (every destination)", (o) => networkPolicy(o).spec.egress.push({ ports: [{ port: 443 }] }), /broad egress/);
   refuses("a rule without ports", (o) => networkPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }] }), /egress\[2\] has no ports: it allows every port/);
-  refuses("a port entry without a port", (o) => networkPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ protocol: "TCP" }] }), /allows every TCP port/);
-  refuses("a port range over every port", (o) => networkPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ port: 1, endPort: 65535 }] }), /allows every TCP port/);
+  const portRange = (port: number, endPort: number, protocol = "TCP") => ({ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ protocol: "TCP", port: 443 }, { protocol, port, endPort }] });
+  refuses("a port entry without a port", (o) => networkPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ protocol: "TCP" }] }), /egress\[2\]\.ports\[0\] has no port: it allows every TCP port/);
+  refuses("a port range over every port", (o) => networkPolicy(o).spec.egress.push(portRange(1, 65535)), /egress\[2\]\.ports\[1\] opens TCP ports 1-65535 \(65535 ports\), more than the widest explicit range of 1024 ports/);
+  refuses("a port range over every port but one (2-65535)", (o) => networkPolicy(o).spec.egress.push(portRange(2, 65535, "UDP")), /opens UDP ports 2-65535 \(65534 ports\)/);
+  refuses(`a port range one wider than the widest explicit range (${widestEgressPortRange + 1} ports)`, (o) => networkPolicy(o).spec.egress.push(portRange(9000, 9000 + widestEgressPortRange)), /opens TCP ports 9000-10024 \(1025 ports\)/);
   refuses("an empty namespaceSelector", (o) => networkPolicy(o).spec.egress.push({ to: [{ namespaceSelector: {} }], ports: [{ port: 443 }] }), /empty namespaceSelector: every namespace/);
   refuses("namespaces selected by other labels", (o) => networkPolicy(o).spec.egress.push({ to: [{ namespaceSelector: { matchLabels: { team: "x" } } }], ports: [{ port: 443 }] }), /name them explicitly/);
   refuses("DNS to a namespace other than kube-system", (o) => (networkPolicy(o).spec.egress[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"] = "dns-system"), /DNS \(port 53\) egress to dns-system/);
@@ -99,6 +103,9 @@ describe("egress: what the atlas-egress rule refuses", () => {
     (networkPolicy(o).spec.egress[1] = { to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.128.0.0/9", "10.64.0.0/10", "10.32.0.0/11", "10.16.0.0/12", "10.8.0.0/13", "10.4.0.0/14", "10.2.0.0/15", "10.1.0.0/16"] } }], ports: [{ port: 443 }] }),
   );
   refuses("a /16 plus one more address", (o) => networkPolicy(o).spec.egress.push(egressTo("10.0.0.0/16")), /65537 IPv4 addresses, more than 2\^16/);
+  admits(`a port range of exactly the widest explicit range (${widestEgressPortRange} ports)`, (o) =>
+    networkPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ port: 9000, endPort: 9000 + widestEgressPortRange - 1 }] }),
+  );
   admits("an IPv6 /48", (o) => networkPolicy(o).spec.egress.push(egressTo("2001:db8:1::/48")));
   admits("a named namespace with ports", (o) => networkPolicy(o).spec.egress.push({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "catalog" } } }], ports: [{ port: 443 }] }));
   admits("pods of the own namespace with a port range", (o) => networkPolicy(o).spec.egress.push({ to: [{ podSelector: { matchLabels: { app: "store" } } }], ports: [{ port: 9000, endPort: 9010 }] }));

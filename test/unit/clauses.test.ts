@@ -247,6 +247,13 @@ const clauses: Clause[] = [
     policy: { mutate: (o) => egressPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.20.0.1/32" } }] }), rule: /egress/ },
   },
   {
+    clause: "Explicit egress CIDR allowlist: a port range wider than the contract's widest explicit range",
+    ids: ["network.egress-allowlist"],
+    stack: { stack: "dev", set: { "atlas:networkPolicy.egressCidrs": [{ cidr: "172.18.0.1/32", ports: [{ port: 2, endPort: 65535 }] }] }, key: "atlas:networkPolicy.egressCidrs[0].ports[0].endPort" },
+    chart: { values: { networkPolicy: { egressCidrs: [{ cidr: "10.20.0.1/32", ports: [{ port: 2, endPort: 65535 }] }] } }, error: /networkPolicy\.egressCidrs\.0\.ports\.0: Additional property endPort is not allowed/ },
+    policy: { mutate: (o) => egressPolicy(o).spec.egress.push({ to: [{ ipBlock: { cidr: "10.20.0.1/32" } }], ports: [{ port: 2, endPort: 65535, protocol: "TCP" }] }), rule: /egress/ },
+  },
+  {
     clause: "A store URL and no egress rule at all",
     ids: ["network.egress-allowlist", "network.deny-egress-default"],
     stack: { stack: "dev", set: { "atlas:networkPolicy.egressCidrs": [] }, key: "atlas:networkPolicy.egressCidrs" },

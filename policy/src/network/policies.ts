@@ -26,7 +26,8 @@ export const selectsPod = (policy: K8sObject, labels: Record<string, string>) =>
 /** One port entry as allowed: a protocol and a numeric range, or a named port of the destination. */
 export type PortGrant = { protocol: string; from: number; to: number } | { protocol: string; named: string };
 
-export const everyPort = (g: PortGrant) => "from" in g && g.from <= 1 && g.to >= 65535;
+/** How many ports a grant opens (a named port is one port of the destination). */
+export const portCount = (g: PortGrant) => ("from" in g ? g.to - g.from + 1 : 1);
 
 /** The ports a rule allows; a rule without ports allows every port of every protocol. */
 export function portsOf(rule: any): PortGrant[] {

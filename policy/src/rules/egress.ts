@@ -1,8 +1,8 @@
 import { env, isServerTrue } from "../../../contract/env";
 import { AddressSet, describeSize, type Family } from "../../../contract/addresses";
-import { broadEgress, broadFamilies, describeEgressLimit, dns } from "../../../contract/network";
+import { broadEgress, broadFamilies, describeEgressLimit, dns, widestEgressPortRange } from "../../../contract/network";
 import { containersOf, type K8sObject, type PodTemplate } from "../../../contract/k8s";
-import { addressesOf, destinationsOf, everyPort, portsOf, reachesDns, restrictsEgress, selectsPod } from "../network/policies";
+import { addressesOf, destinationsOf, portCount, portsOf, reachesDns, restrictsEgress, selectsPod } from "../network/policies";
 import { namespaceOf, type ObjectIndex } from "../objectIndex";
 import { describeObject } from "../pods";
 import type { SetFinding, SetRule } from "../types";
@@ -48,7 +48,13 @@ function analyse(policy: K8sObject): PolicyAnalysis {
     const dests = destinationsOf(rule);
     for (const f of families) for (const d of dests) coverage[f] = coverage[f].union(addressesOf(d, f));
     if (!Array.isArray(rule?.ports) || rule.ports.length === 0) problems.push(`${at} has no ports: it allows every port`);
-    else for (const g of ports) if (everyPort(g)) problems.push(`${at} allows every ${g.protocol} port (a port entry without a port, or a range over all ports)`);
+    else
+      ports.forEach((g, k) => {
+        const entry = rule.ports[k];
+        if (entry?.port === undefined || entry.port === null) problems.push(`${at}.ports[${k}] has no port: it allows every ${g.protocol} port`);
+        else if ("from" in g && portCount(g) > widestEgressPortRange)
+          problems.push(`${at}.ports[${k}] opens ${g.protocol} ports ${g.from}-${g.to} (${portCount(g)} ports), more than the widest explicit range of ${widestEgressPortRange} ports`);
+      });
     const dnsPorts = Array.isArray(rule?.ports) && rule.ports.length > 0 && ports.some(reachesDns);
     dests.forEach((d, j) => {
       const pat = Array.isArray(rule?.to) && rule.to.length ? `${at}.to[${j}]` : at;
@@ -84,10 +90,10 @@ const limits = families.map((f) => `${broadEgress[f].family} /${broadEgress[f].w
 
 const rule: SetRule = {
   name: "atlas-egress",
-  description: `Every atlas pod is selected by a NetworkPolicy restricting egress; together the policies reach at most one ${limits} of addresses, DNS only in ${dns.namespace}, named namespaces, explicit ports; no IP egress in cached-only mode.`,
+  description: `Every atlas pod is selected by a NetworkPolicy restricting egress; together the policies reach at most one ${limits} of addresses, DNS only in ${dns.namespace}, named namespaces, explicit ports (a range of at most ${widestEgressPortRange}); no IP egress in cached-only mode.`,
   clause: `Network Policy: default deny egress; optional DNS egress to ${dns.namespace}; explicit egress CIDR allowlist; no broad egress permit. Offline profile: tightened network policy`,
   level: "mandatory",
-  remediation: `allow egress only to the catalog and store endpoints, as narrow CIDRs (together within one ${limits}) or namespaces named by ${dns.namespaceNameLabel}, each with explicit ports; DNS only to ${dns.namespace}; none to IP addresses when ${env.cachedOnlyMode}=true`,
+  remediation: `allow egress only to the catalog and store endpoints, as narrow CIDRs (together within one ${limits}) or namespaces named by ${dns.namespaceNameLabel}, each with explicit ports (a range of at most ${widestEgressPortRange} ports); DNS only to ${dns.namespace}; none to IP addresses when ${env.cachedOnlyMode}=true`,
   scope: "set",
   check(index) {
     const out: SetFinding[] = [];
