@@ -29,7 +29,7 @@ import {
   strict,
   uniqueList,
 } from "./primitives";
-import { patterns } from "../contract/grammar";
+import { describeRefusedTags, patterns } from "../contract/grammar";
 
 /** The fail-closed image digest placeholder: pinned, so nothing unreviewed is pulled, and never pullable. */
 export const placeholderDigest = `sha256:${"0".repeat(64)}`;
@@ -48,9 +48,9 @@ const stringMap = z.record(z.string(), z.string());
 export const imageValues = strict({
   repository: imageRepository.default("ghcr.io/bijux/bijux-atlas").describe("Image repository of the server (docker/Dockerfile)."),
   tag: z
-    .union([z.literal(""), imageTag], { error: 'a Docker tag other than "latest", or ""' })
+    .union([z.literal(""), imageTag], { error: `a Docker tag other than ${describeRefusedTags()}, or ""` })
     .default(serverVersion)
-    .describe('Tag, rendered as repository:tag@digest when a digest is set too; "latest" is refused.'),
+    .describe(`Tag, rendered as repository:tag@digest when a digest is set too; refused: ${describeRefusedTags()}.`),
   digest: z
     .union([z.literal(""), z.string().regex(new RegExp(patterns.imageDigest))], { error: 'an image digest sha256:<64 hex>, or ""' })
     .default(placeholderDigest)

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { familyBits, parseCidr, type Family } from "../contract/addresses";
-import { datasetIdExample, isDatasetId, patterns } from "../contract/grammar";
+import { datasetIdExample, describeRefusedTags, isDatasetId, patterns, refusedImageTags } from "../contract/grammar";
+import { isRefusedTag, parseImageReference } from "../contract/image";
 import { broadEgress } from "../contract/network";
 
 const re = (source: string) => new RegExp(source);
@@ -34,15 +35,18 @@ export const labelKey = z.string().regex(re(patterns.labelKey), "a label key suc
 /** An image repository without tag or digest. */
 export const imageRepository = z.string().regex(re(patterns.imageRepository), "an image repository such as ghcr.io/bijux/bijux-atlas (no tag, no digest)");
 
-/** An image tag other than latest. */
+/** An image tag other than the refused moving tags (contract/grammar.ts `refusedImageTags`). */
 export const imageTag = z
   .string()
   .regex(re(patterns.imageTag), "a Docker tag")
-  .refine((t) => t !== "latest", 'a tag other than "latest"')
-  .meta({ not: { const: "latest" } });
+  .refine((t) => !isRefusedTag(t), `a tag other than ${describeRefusedTags()}`)
+  .meta({ not: { enum: [...refusedImageTags] } });
 
-/** repository[:tag]@sha256:<64 hex>: an image pinned by digest. */
-export const digestReference = z.string().regex(re(patterns.digestReference), "an image reference pinned by digest: repository[:tag]@sha256:<64 hex>");
+/** repository[:tag]@sha256:<64 hex>: an image pinned by digest, under a tag that is not a moving one. */
+export const digestReference = z
+  .string()
+  .regex(re(patterns.digestReference), "an image reference pinned by digest: repository[:tag]@sha256:<64 hex>")
+  .refine((ref) => !isRefusedTag(parseImageReference(ref).tag), `an image reference whose tag is not ${describeRefusedTags()}`);
 
 /** An http(s) URL. */
 export const httpUrl = z.string().regex(re(patterns.httpUrl), "an http(s) URL such as https://store.example.org/atlas/");

@@ -133,7 +133,7 @@ export const imageSchema = z.discriminatedUnion(
       source: z.literal("build"),
       /** Repository to push to (default on kind: the cluster's local registry; required otherwise). */
       repository: imageRepository.optional(),
-      /** Tag pushed alongside the digest (default "dev"; "latest" is refused). */
+      /** Tag pushed alongside the digest (default "dev"; a moving tag, contract/grammar.ts `refusedImageTags`, is refused). */
       tag: imageTag.default("dev"),
       /** Target platform (default linux/amd64). */
       platform: z.enum(["linux/amd64", "linux/arm64"]).default("linux/amd64"),

@@ -74,6 +74,15 @@ export const patterns = {
   atlasEnvKey: "^ATLAS_[A-Z0-9_]+$",
 } as const;
 
+/**
+ * Image tags the contract refuses everywhere an image is named: a moving tag names no one build,
+ * so a pod restarted later may run another server than the one that was tested.
+ */
+export const refusedImageTags: readonly string[] = ["latest"];
+
+/** The refused tags quoted and comma-separated, as messages name them. */
+export const describeRefusedTags = (): string => refusedImageTags.map((t) => JSON.stringify(t)).join(", ");
+
 /** Upper bounds the patterns cannot state: the server's limits on a dataset id's parts. */
 export const datasetIdLimits = { release: 16, species: 64, assembly: 64 } as const;
 

@@ -2,6 +2,7 @@
 export * from "./addresses";
 export * from "./env";
 export * from "./grammar";
+export * from "./image";
 export * from "./k8s";
 export * from "./labels";
 export * from "./metrics";

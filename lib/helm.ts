@@ -41,6 +41,8 @@ export interface TemplateOptions {
   values?: Record<string, unknown>;
   release?: string;
   namespace?: string;
+  /** Skip values.schema.json, to reach the templates' own guards behind it. */
+  skipSchemaValidation?: boolean;
 }
 
 export interface TemplateResult {
@@ -53,6 +55,7 @@ export interface TemplateResult {
 export function helmTemplate(opts: TemplateOptions = {}): TemplateResult {
   const chartDir = opts.chartDir ?? atlasChartDir;
   const args = ["template", opts.release ?? "atlas", chartDir, "--namespace", opts.namespace ?? "atlas"];
+  if (opts.skipSchemaValidation) args.push("--skip-schema-validation");
   for (const f of opts.valuesFiles ?? []) args.push("-f", path.resolve(chartDir, f));
   let tmp: string | undefined;
   if (opts.values) {

@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { patterns } from "../../contract/grammar";
+import { parseImageReference } from "../../contract/image";
 import type { StackConfig } from "../../config/schema";
 import { stackChartValues } from "../../config/stackValues";
 
@@ -18,10 +19,8 @@ export interface ImageParts {
 /** Splits repository[:tag]@sha256:<hex>; throws on anything not pinned by digest. */
 export function splitImageRef(ref: string): ImageParts {
   if (!new RegExp(patterns.digestReference).test(ref)) throw new Error(`image reference ${JSON.stringify(ref)} is not pinned by digest (repository[:tag]@sha256:<64 hex>)`);
-  const [name, digest] = ref.split("@");
-  const tagAt = name.lastIndexOf(":");
-  const hasTag = tagAt > name.lastIndexOf("/");
-  return { repository: hasTag ? name.slice(0, tagAt) : name, tag: hasTag ? name.slice(tagAt + 1) : "", digest };
+  const { repository, tag = "", digest = "" } = parseImageReference(ref);
+  return { repository, tag, digest };
 }
 
 /** Inputs of {@link atlasChartValues} that are not plain config. */

@@ -1,9 +1,10 @@
 /**
  * charts/bijux-atlas/templates/_contract.tpl, generated: the contract facts the templates use
  * (user, paths, probe paths, env keys, binaries, labels and component values, DNS rule, metric
- * names), as one named template returning JSON, so no template writes such a fact by hand.
+ * names, refused image tags), as one named template returning JSON, so no template writes such a fact by hand.
  */
 import { env } from "../../contract/env";
+import { refusedImageTags } from "../../contract/grammar";
 import { atlasName, atlasNameLabel, componentLabel, partOfLabel } from "../../contract/labels";
 import { inflightHeavy, latencyP95 } from "../../contract/metrics";
 import { dns } from "../../contract/network";
@@ -38,6 +39,7 @@ export function chartContractFacts(): Record<string, unknown> {
     atlasName,
     dns: { namespace: dns.namespace, namespaceNameLabel: dns.namespaceNameLabel, port: dns.port, protocols: dns.protocols },
     metrics: { latencyP95: latencyP95.name, inflightHeavy: inflightHeavy.name },
+    image: { refusedTags: refusedImageTags },
   };
 }
 

@@ -17,6 +17,7 @@ const invalidConfigs: { name: string; set: Record<string, unknown>; key: string 
   { name: "an unknown cluster target", set: { "atlas:cluster.target": "minikube" }, key: "atlas:cluster.target" },
   { name: "a kubeconfig-only key on the render target", set: { "atlas:cluster.context": "prod" }, key: "atlas:cluster.context" },
   { name: "an image pinned by tag only", set: { "atlas:image.ref": "ghcr.io/bijux/bijux-atlas:0.1.0" }, key: "atlas:image.ref" },
+  { name: "an image pinned by digest under the latest tag", set: { "atlas:image.ref": `ghcr.io/bijux/bijux-atlas:latest@sha256:${"a".repeat(64)}` }, key: "atlas:image.ref" },
   { name: "an unknown image source", set: { "atlas:image.source": "registry" }, key: "atlas:image.source" },
   { name: "a misspelt top-level key", set: { "atlas:replica": 3 }, key: "atlas:replica" },
   { name: "a privileged port for a non-root server", set: { "atlas:server.port": 80 }, key: "atlas:server.port" },

@@ -68,11 +68,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{ $c.labels.component }}: {{ index . 1 }}
 {{- end -}}
 
-{{/* Image reference: repository[:tag][@digest]. No tag and no digest, or tag "latest", is refused. */}}
+{{/* Image reference: repository[:tag][@digest]. No tag and no digest, or a moving tag (the contract's refusedTags), is refused. */}}
 {{- define "bijux-atlas.image" -}}
+{{- $c := include "bijux-atlas.contract" . | fromJson -}}
 {{- $img := .Values.image -}}
-{{- if eq (toString $img.tag) "latest" -}}
-{{- fail "image.tag: \"latest\" is not allowed; pin image.digest (sha256:...) and optionally a release tag" -}}
+{{- if has (toString $img.tag) $c.image.refusedTags -}}
+{{- fail (printf "image.tag: %q is a moving tag and not allowed (refused: %s); pin image.digest (sha256:...) and optionally a release tag" (toString $img.tag) (join ", " $c.image.refusedTags)) -}}
 {{- end -}}
 {{- if and (not $img.tag) (not $img.digest) -}}
 {{- fail "image: neither image.tag nor image.digest is set; set image.digest (sha256:<64 hex>) to pin the image" -}}

@@ -1,7 +1,7 @@
 import { patterns } from "../../../contract/grammar";
+import { parseImageReference } from "../../../contract/image";
 import { eachContainer, podRule } from "../podRule";
 import { where } from "../pods";
-import { parseImage } from "./imageTag";
 
 const digest = new RegExp(patterns.imageDigest);
 
@@ -16,6 +16,6 @@ export default podRule(
   (pod) =>
     eachContainer(pod, (c) => {
       const image = String(c.container.image ?? "");
-      return digest.test(parseImage(image).digest ?? "") ? undefined : `${where(c)}: image ${image} is not pinned by digest`;
+      return digest.test(parseImageReference(image).digest ?? "") ? undefined : `${where(c)}: image ${image} is not pinned by digest`;
     }),
 );
