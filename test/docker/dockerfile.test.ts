@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
+import { defaultPort, runAsGroup, runAsUser } from "../../contract/pod";
 import { imageBinaries, serverCrates, serverVersion } from "../../contract/server";
 import { atlasChartDir, repoRoot } from "../../lib/paths";
 import { parse } from "yaml";
@@ -77,11 +78,16 @@ describe("docker/Dockerfile (container image contract)", () => {
     });
   }
 
-  it("runs as a non-root user", () => {
-    const users = instructionsOf(1).filter((i) => i.getKeyword() === "USER");
-    assert.equal(users.length, 1);
-    const [uid] = users[0].getArguments()[0].getValue().split(":");
-    assert.ok(uid === "nonroot" || Number(uid) > 0, `USER ${uid}`);
+  it("runs as the pods' user and group (contract/pod.ts runAsUser:runAsGroup), set once", () => {
+    const users = instructionsOf(1).filter((i) => i.getKeyword() === "USER").map((i) => i.getArgumentsContent());
+    assert.deepEqual(users, [`${runAsUser}:${runAsGroup}`]);
+  });
+
+  it("exposes the server's default port (contract/pod.ts defaultPort) and no other", () => {
+    const ports = instructionsOf(1)
+      .filter((i) => i.getKeyword() === "EXPOSE")
+      .flatMap((i) => i.getArguments().map((a) => a.getValue().replace(/\/tcp$/, "")));
+    assert.deepEqual(ports, [String(defaultPort)]);
   });
 
   it("starts the server binary itself: it takes no subcommand, its config is the environment", () => {
