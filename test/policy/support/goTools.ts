@@ -2,21 +2,22 @@
  * The outside references the policy tests compare against: the YAML reader of kubectl and the API
  * server (tools/yaml-reference, built once per machine) and the official Pod Security fixtures
  * (the pinned k8s.io/pod-security-admission module). When they cannot be had the tier says so;
- * under CI=true it fails instead of skipping.
+ * under CI (test/support/ci.ts) it fails instead of skipping.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ensureGoTool, goTools } from "../../../lib/toolchain/goTool";
 import { podSecurityRelease } from "../../../policy/src/podSecurity/controls";
+import { underCi } from "../../support/ci";
 
-/** Runs `fn` in a `before` hook; on failure skips the suite loudly, or fails it under CI=true. */
+/** Runs `fn` in a `before` hook; on failure skips the suite loudly, or fails it under CI. */
 export function provide<T>(ctx: Mocha.Context, what: string, fn: () => T): T | undefined {
   try {
     return fn();
   } catch (e) {
     const why = `${what} is not available: ${(e as Error).message.split("\n").slice(0, 3).join(" ")}`;
-    if (process.env.CI === "true") throw new Error(`${why} (CI=true: a tier that cannot run fails)`);
+    if (underCi()) throw new Error(`${why} (under CI a tier that cannot run fails)`);
     process.stderr.write(`SKIPPED: ${why}\n`);
     ctx.skip();
   }
