@@ -3,10 +3,11 @@ import { profiles, renderProfile } from "../../lib/chartProfiles";
 import type { PackConfig } from "../../policy/src/config";
 import { check } from "../../policy/src/evaluate";
 import { rules } from "../../policy/src/rules";
+import { contractStoreCredentialKeys } from "../../contract/env";
 import { componentLabel } from "../../contract/labels";
 import { catalogPublishComponent, paths } from "../../contract/pod";
 import { asKind, atlasPod, baseline, K8sObject, podSpec, podSpecOf, server, workload } from "./support/baseline";
-import { mandatory, policiesHit } from "./support/findings";
+import { mandatory, messagesOf, policiesHit } from "./support/findings";
 
 describe("policy pack on the chart's renders", () => {
   for (const profile of profiles) {
@@ -97,6 +98,29 @@ describe("policy rules accept what the contract allows", () => {
     ));
   it("/cache on a PersistentVolumeClaim", () => assert.deepEqual(passes((o) => (podSpec(o).volumes[0] = { name: "cache", persistentVolumeClaim: { claimName: "ssd" } })), []));
   it("a credential from a secretKeyRef", () => assert.deepEqual(passes((o) => (server(o).env = [{ name: "ATLAS_STORE_S3_BEARER", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }])), []));
+});
+
+describe("atlas-secret-env: the contract's store credentials (contract/env.ts contractStoreCredentialKeys)", () => {
+  /** The baseline with one more env entry on the server container. */
+  const withEnv = (entry: Record<string, unknown>) => {
+    const objs = baseline();
+    server(objs).env = [...(server(objs).env ?? []), entry];
+    return objs;
+  };
+
+  for (const key of Object.values(contractStoreCredentialKeys)) {
+    it(`refuses ${key} as a literal value`, () => {
+      assert.deepEqual(messagesOf(withEnv({ name: key, value: "AKIAEXAMPLE" }), "atlas-secret-env"), [`containers[server]: ${key} is a literal env value`]);
+    });
+
+    it(`refuses ${key} from a configMapKeyRef`, () => {
+      assert.deepEqual(messagesOf(withEnv({ name: key, valueFrom: { configMapKeyRef: { name: "store", key: "k" } } }), "atlas-secret-env"), [`containers[server]: ${key} is not read from a secretKeyRef`]);
+    });
+
+    it(`admits ${key} from a secretKeyRef`, () => {
+      assert.deepEqual(check(withEnv({ name: key, valueFrom: { secretKeyRef: { name: "store", key: "k" } } })).map((f) => `${f.policy}: ${f.message}`), []);
+    });
+  }
 });
 
 describe("policy config", () => {
