@@ -2,10 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { load } from "js-yaml";
-import { compareVersions, controls, controlsAt, evaluatePod, podSecurityRelease } from "../../policy/src/podSecurity/controls";
+import { compareVersions, controls, controlsAt, evaluatePod, podSecurityRelease, versionAt } from "../../policy/src/podSecurity/controls";
 import { check } from "../../policy/src/evaluate";
-import { podSecurityRules } from "../../policy/src/rules/podSecurity";
+import { podSecurityRuleName, podSecurityRules } from "../../policy/src/rules/podSecurity";
 import { asKind, podSpecOf, podTemplate } from "./support/baseline";
+import { fixtureCheck, fixtureControls } from "./support/fixtureControls";
 import { podSecurityFixtures, provide } from "./support/goTools";
 import { controlCases } from "./podSecurityCases";
 
@@ -83,36 +84,57 @@ describe("Pod Security: the official fixtures of k8s.io/pod-security-admission",
     const pod = load(fs.readFileSync(file, "utf8")) as any;
     return { metadata: pod.metadata ?? {}, spec: pod.spec };
   };
+  const labelled = (file: string) => {
+    const pod = read(file);
+    return { apiVersion: "v1", kind: "Pod", metadata: { ...pod.metadata, labels: asKind("Pod").metadata!.labels }, spec: pod.spec };
+  };
+  /**
+   * The control that refuses what a fail fixture exercises at the restricted level and a version:
+   * the control it is named after, or the restricted control that overrides it at that version
+   * (hostPath by restrictedVolumes, baseline capabilities by the restricted ones, ...).
+   */
+  const refusingControl = (file: string, version: string): string | undefined => {
+    const id = fixtureControls[fixtureCheck(file)];
+    const inForce = controlsAt("restricted", version).map((x) => x.control);
+    return inForce.find((c) => c.id === id)?.id ?? inForce.find((c) => versionAt(c, version)?.overrides?.includes(id))?.id;
+  };
+  const failFixtures = () => [...fixtures!].flatMap(([version, { fail }]) => fail.map((file) => ({ version, file })));
 
-  it(`holds no version newer than v${podSecurityRelease.newest}`, () => {
-    assert.equal([...fixtures!.keys()].sort(compareVersions).pop(), podSecurityRelease.newest);
+  it(`holds every version from v1.0 to v${podSecurityRelease.newest}, and no newer one`, () => {
+    const versions = [...fixtures!.keys()].sort(compareVersions);
+    assert.deepEqual([versions[0], versions.at(-1)], ["1.0", podSecurityRelease.newest]);
+    assert.ok([...fixtures!.values()].reduce((n, { pass, fail }) => n + pass.length + fail.length, 0) > 2000);
+  });
+
+  it("names every fail fixture after a check the fixture table maps to one of our controls", () => {
+    const known = new Set(controls.map((c) => c.id));
+    const unmapped = [...new Set(failFixtures().map(({ file }) => fixtureCheck(file)))].filter((name) => !known.has(fixtureControls[name]));
+    assert.deepEqual(unmapped, [], `fail fixtures named after ${unmapped.join(", ")}: map each in test/policy/support/fixtureControls.ts to a control of policy/src/podSecurity/controls.ts`);
   });
 
   it(`admits every pass fixture of v${podSecurityRelease.newest} through the pack's rules`, () => {
     const { pass } = fixtures!.get(podSecurityRelease.newest)!;
-    for (const file of pass) {
-      const pod = read(file);
-      const labelled = { apiVersion: "v1", kind: "Pod", metadata: { ...pod.metadata, labels: asKind("Pod").metadata!.labels }, spec: pod.spec };
-      assert.deepEqual(check([labelled], { rules: podSecurityRules }).map((f) => `${f.policy}: ${f.message}`), [], path.basename(file));
-    }
+    for (const file of pass) assert.deepEqual(check([labelled(file)], { rules: podSecurityRules }).map((f) => `${f.policy}: ${f.message}`), [], path.basename(file));
   });
 
-  it(`refuses every fail fixture of v${podSecurityRelease.newest} through the pack's rules`, () => {
+  it(`refuses every fail fixture of v${podSecurityRelease.newest} through the pack's rule of the control it exercises`, () => {
     const { fail } = fixtures!.get(podSecurityRelease.newest)!;
     for (const file of fail) {
-      const pod = read(file);
-      const labelled = { apiVersion: "v1", kind: "Pod", metadata: { ...pod.metadata, labels: asKind("Pod").metadata!.labels }, spec: pod.spec };
-      assert.ok(check([labelled], { rules: podSecurityRules }).length > 0, path.basename(file));
+      const rule = podSecurityRuleName(refusingControl(file, podSecurityRelease.newest) ?? `unmapped fixture ${fixtureCheck(file)}`);
+      const policies = check([labelled(file)], { rules: podSecurityRules }).map((f) => f.policy);
+      assert.ok(policies.includes(rule), `${path.basename(file)}: expected a finding of ${rule}, got ${JSON.stringify(policies)}`);
     }
   });
 
-  it("agrees with every pass and fail fixture of every version", () => {
-    let n = 0;
-    for (const [version, { pass, fail }] of fixtures!) {
-      for (const file of pass) assert.deepEqual(evaluatePod(read(file), "restricted", version), [], `v${version} pass ${path.basename(file)}`);
-      for (const file of fail) assert.notDeepEqual(evaluatePod(read(file), "restricted", version), [], `v${version} fail ${path.basename(file)}`);
-      n += pass.length + fail.length;
+  it("admits every pass fixture of every version", () => {
+    for (const [version, { pass }] of fixtures!) for (const file of pass) assert.deepEqual(evaluatePod(read(file), "restricted", version), [], `v${version} pass ${path.basename(file)}`);
+  });
+
+  it("refuses every fail fixture of every version by the control it exercises", () => {
+    for (const { version, file } of failFixtures()) {
+      const expected = refusingControl(file, version);
+      const found = evaluatePod(read(file), "restricted", version).map((r) => r.control);
+      assert.ok(expected !== undefined && found.includes(expected), `v${version} fail ${path.basename(file)}: expected a finding of ${expected ?? `(no control in force for ${fixtureCheck(file)})`}, got ${JSON.stringify(found)}`);
     }
-    assert.ok(n > 2000, `${n} fixtures`);
   });
 });

@@ -2,8 +2,8 @@ import { controlsAt, podSecurityRelease } from "../podSecurity/controls";
 import { podRule } from "../podRule";
 import type { ObjectRule } from "../types";
 
-/** "seccompProfile_restricted" -> "pss-seccomp-profile". */
-const ruleName = (id: string) =>
+/** The pack's rule for a control: "seccompProfile_restricted" -> "pss-seccomp-profile". */
+export const podSecurityRuleName = (id: string) =>
   `pss-${id
     .replace(/_(baseline|restricted)$/, "")
     .replace(/([a-z])([A-Z])/g, "$1-$2")
@@ -16,7 +16,7 @@ const ruleName = (id: string) =>
 export const podSecurityRules: ObjectRule[] = controlsAt("restricted", podSecurityRelease.newest).map(({ control, check }) =>
   podRule(
     {
-      name: ruleName(control.id),
+      name: podSecurityRuleName(control.id),
       description: `Pod Security Standard ${control.level} control "${control.title}" (pod-security-admission check ${control.id}), Kubernetes v${podSecurityRelease.newest}.`,
       clause: `Pod Security Standard restricted v${podSecurityRelease.newest}: ${control.title}`,
       level: "mandatory",
