@@ -1,7 +1,7 @@
 // The bijux-atlas stack: reads and validates the `atlas:` config, then wires the components.
-import { AtlasCluster } from "./components/cluster/atlasCluster";
+import { AtlasCluster } from "./components/cluster";
 import { AtlasImage } from "./components/image";
-import { AtlasRelease } from "./components/release/atlasRelease";
+import { AtlasRelease } from "./components/release";
 import { declareAddons } from "./components/addons";
 import { loadStackConfig } from "./config/load";
 

@@ -23,7 +23,7 @@ import { repoRoot } from "../lib/paths";
 import { atlasChartValues, splitImageRef } from "../components/release/values";
 import { copyProject } from "../lib/projectCopy";
 import { upstreamCrds } from "../lib/upstreamCrds";
-import { stackFileStackConfig as parsedConfig } from "../config/stackFile";
+import { stackFileStackConfig } from "../config/stackFile";
 
 /** The dev stack measured with a pinned image (no Docker here to build one); never pulled on the local control plane. */
 const testImageRef = `registry.example.org/bijux/bijux-atlas:0.1.0@sha256:${"ab".repeat(32)}`;
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       if (v.stack === "offline" && Object.keys(v.set).length === 0) {
         // The same manifests through helm and the standalone checker: the chart values the
         // program computes for the offline stack (its image is pinned, so they are plain).
-        const config = parsedConfig("offline");
+        const config = stackFileStackConfig("offline");
         if (config.image.source !== "pinned") throw new Error("the offline stack's image is expected to be pinned");
         const chartValues = atlasChartValues(config, { image: splitImageRef(config.image.ref) });
         const valuesFile = path.join(workDir, "bench-values.yaml");

@@ -5,14 +5,11 @@ import * as path from "path";
 /** The repository root, which is also the Pulumi project directory (where Pulumi.yaml lives). */
 export const repoRoot = path.resolve(__dirname, "..");
 
-/** The Pulumi project directory. */
-export const projectDir = repoRoot;
-
 /** The atlas Helm chart shipped with this project. */
-export const atlasChartDir = path.join(projectDir, "charts", "bijux-atlas");
+export const atlasChartDir = path.join(repoRoot, "charts", "bijux-atlas");
 
 /** The Dockerfile of the server image. */
-export const dockerfilePath = path.join(projectDir, "docker", "Dockerfile");
+export const dockerfilePath = path.join(repoRoot, "docker", "Dockerfile");
 
 /** Directory where `npm ci` extracts the pinned helm and kubectl binaries. */
 export const toolsBin = path.join(repoRoot, ".tools", "bin");
@@ -28,5 +25,5 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Resolves a path from the stack config: `~/` is the home directory, anything else relative to the project. */
 export function fromProject(p: string): string {
-  return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : path.resolve(projectDir, p);
+  return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : path.resolve(repoRoot, p);
 }

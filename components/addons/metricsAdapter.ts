@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AddonMode, StackConfig } from "../../config/schema";
 import { chartArgs, describeSource } from "./chartSource";
 import { mergeValues } from "./mergeValues";
-import { atlasAdapterRules, atlasPodMetrics } from "./metricsAdapterRules";
+import { hpaPodMetrics } from "../../contract/metrics";
+import { atlasAdapterRules } from "./metricsAdapterRules";
 
 export interface MetricsAdapterArgs {
   /** Mode (install or preinstalled), chart source and extra values, validated. Required. */
@@ -20,8 +21,8 @@ export interface MetricsAdapterArgs {
 
 /**
  * prometheus-adapter (pinned), serving the atlas Pods metrics the HPA scales on
- * ({@link atlasPodMetrics}) on custom.metrics.k8s.io. When preinstalled, the platform's adapter
- * is assumed to serve them.
+ * (contract/metrics.ts {@link hpaPodMetrics}) on custom.metrics.k8s.io. When preinstalled, the
+ * platform's adapter is assumed to serve them.
  */
 export class MetricsAdapter extends pulumi.ComponentResource {
   /** install or preinstalled. */
@@ -29,7 +30,7 @@ export class MetricsAdapter extends pulumi.ComponentResource {
   /** Where the chart comes (or, when preinstalled, would come) from. */
   public readonly chartSource: string;
   /** The Pods metrics served. */
-  public readonly metrics: readonly string[] = atlasPodMetrics;
+  public readonly metrics: readonly string[] = hpaPodMetrics;
 
   constructor(name: string, args: MetricsAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bijux:atlas:MetricsAdapter", name, {}, opts);

@@ -4,8 +4,6 @@
  */
 import { HpaPodMetric, hpaPodMetrics, inflightHeavy, latencyP95, queryRouteMatcher } from "../../contract/metrics";
 
-export const atlasPodMetrics = hpaPodMetrics;
-
 /**
  * How each metric becomes one value per pod. The server exports its p95 per route (a `route`
  * label): the pod's value is its slowest query route's p95 (probe and scrape routes left out, or a
@@ -18,7 +16,7 @@ const perPod: Record<HpaPodMetric, { matchers: string; aggregation: string }> = 
 
 /** The adapter's rules: each atlas series scoped to its namespace and pod, aggregated per pod. */
 export function atlasAdapterRules(): Record<string, unknown>[] {
-  return atlasPodMetrics.map((metric) => ({
+  return hpaPodMetrics.map((metric) => ({
     seriesQuery: `${metric}{namespace!="",pod!=""}`,
     resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
     name: { matches: `^${metric}$`, as: metric },

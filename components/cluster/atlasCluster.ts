@@ -17,7 +17,7 @@ import {
 import { start as startLocal } from "../../lib/cluster/controlPlane";
 import { LocalControlPlane } from "./localControlPlane";
 import { LocalVolume, localPersistentVolumeArgs, localStorageClassArgs, localVolumeSlug } from "./localVolumes";
-import { fromProject, projectDir } from "../../lib/paths";
+import { fromProject, repoRoot } from "../../lib/paths";
 
 /** registry:2, pinned: the local registry kind nodes pull built images from. */
 export const registryImage = "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
@@ -84,7 +84,7 @@ export class AtlasCluster extends pulumi.ComponentResource {
     let volumes: LocalVolume[] = ssd?.volumes ?? [];
     switch (cluster.target) {
       case "render":
-        this.renderDirectory = args.renderDirectory ?? path.join(projectDir, "rendered", pulumi.getStack());
+        this.renderDirectory = args.renderDirectory ?? path.join(repoRoot, "rendered", pulumi.getStack());
         this.provider = new k8s.Provider(`${name}-k8s`, { ...providerDefaults, renderYamlToDirectory: this.renderDirectory }, { parent: this });
         break;
       case "kubeconfig":
@@ -103,7 +103,7 @@ export class AtlasCluster extends pulumi.ComponentResource {
         // crashed API server, a reboot) is restarted with its data and ports.
         const start = args.startLocalControlPlane ?? ((dir: string, nodes: number) => startLocalControlPlane(dir, nodes, this));
         const kubeconfig = pulumi.secret(pulumi.output(start(dataDir, cluster.nodes)));
-        const controlPlane = new LocalControlPlane(`${name}-local`, { dataDir, nodes: cluster.nodes, projectDir }, { parent: this });
+        const controlPlane = new LocalControlPlane(`${name}-local`, { dataDir, nodes: cluster.nodes, projectDir: repoRoot }, { parent: this });
         this.ready.push(controlPlane);
         this.provider = new k8s.Provider(`${name}-k8s`, { ...providerDefaults, kubeconfig }, { parent: this, dependsOn: [controlPlane] });
         break;

@@ -21,9 +21,6 @@ export interface AtlasReleaseArgs {
   requires?: pulumi.Resource[];
 }
 
-/** Pod Security admission at "restricted" (the newest version's controls) for enforce, audit and warn. */
-export const restrictedNamespaceLabels: Record<string, string> = atlasNamespaceLabels;
-
 /**
  * The atlas deployment: its namespace (Pod Security "restricted") and charts/bijux-atlas as a
  * helm v4 Chart, so every rendered object is a Pulumi resource that previews diff and policies
@@ -45,7 +42,7 @@ export class AtlasRelease extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: config.release.namespace, labels: { [partOfLabel]: atlasName, ...restrictedNamespaceLabels } } },
+      { metadata: { name: config.release.namespace, labels: { [partOfLabel]: atlasName, ...atlasNamespaceLabels } } },
       { parent: this, provider: args.provider },
     );
 

@@ -1,4 +1,4 @@
-import { atlasPodTemplateOf, containersOf, NamedContainer, PodTemplate } from "./pods";
+import { atlasPodTemplateOf, containersOf, type NamedContainer, type PodTemplate } from "../../contract/k8s";
 import type { K8sObject, ObjectRule, Settings } from "./types";
 
 type PodCheck = (pod: PodTemplate, object: K8sObject, settings: Settings) => string[];

@@ -1,7 +1,5 @@
+/** What the rules say about pods beyond the shared walkers in contract/k8s.ts: message labels and which workloads serve. */
 import type { K8sObject, NamedContainer } from "../../contract/k8s";
-
-export { atlasPodTemplateOf, containersOf, describeObject, isKind, podTemplateOf } from "../../contract/k8s";
-export type { NamedContainer, PodTemplate } from "../../contract/k8s";
 
 /** "containers[server]" style label for messages. */
 export function where(c: NamedContainer): string {

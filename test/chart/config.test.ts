@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { env, secretEnvKeys } from "../../contract/env";
 import { paths } from "../../contract/pod";
 import { serverEnvAllowlist } from "../../contract/serverEnvAllowlist.generated";
-import { containersOf, helmTemplate, K8sObject, podSpecOf, profiles, renderChart, renderProfile } from "../support/chart";
+import { K8sObject, profiles, renderProfile } from "../../lib/chartProfiles";
+import { containersOf, helmTemplate, podSpecOf, renderChart } from "../support/chart";
 
 const configMap = (objs: K8sObject[]) => objs.find((o) => o.kind === "ConfigMap" && !o.metadata.name.endsWith("-warmup"))!;
 const server = (objs: K8sObject[]) => objs.find((o) => o.kind === "Deployment" || o.kind === "Rollout")!.spec.template.spec.containers[0];

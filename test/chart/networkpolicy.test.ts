@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { K8sObject, podSpecOf, profiles, renderChart, renderProfile } from "../support/chart";
+import { K8sObject, profiles, renderProfile } from "../../lib/chartProfiles";
+import { podSpecOf, renderChart } from "../support/chart";
 
 const policyOf = (objs: K8sObject[]) => objs.find((o) => o.kind === "NetworkPolicy")!;
 const selects = (policy: K8sObject, labels: Record<string, string>) =>

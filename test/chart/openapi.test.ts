@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { profiles, renderProfile } from "../support/chart";
+import { profiles, renderProfile } from "../../lib/chartProfiles";
 import { openApiProblems } from "../support/openapi";
 
 describe("chart: every rendered object validates against its OpenAPI schema (offline)", () => {

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { componentLabel } from "../../contract/labels";
 import { writablePathsOf } from "../../contract/pod";
-import { containersOf, K8sObject, podSpecOf, profiles, renderProfile } from "../support/chart";
+import { K8sObject, profiles, renderProfile } from "../../lib/chartProfiles";
+import { containersOf, podSpecOf } from "../support/chart";
 
 /** Every pod-bearing object of every profile, with its pod template. */
 const podBearers: { profile: string; obj: K8sObject; pod: { metadata?: any; spec: any } }[] = [];

@@ -3,11 +3,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { env } from "../../contract/env";
 import { serverEnvAllowlist } from "../../contract/serverEnvAllowlist.generated";
-import { chartDir } from "../support/chart";
+import { atlasChartDir } from "../../lib/paths";
 
 /** The rows of the README's contract mapping table, as [clause, values, pod] cells. */
 function mappingRows(): string[][] {
-  const text = fs.readFileSync(path.join(chartDir, "README.md"), "utf8");
+  const text = fs.readFileSync(path.join(atlasChartDir, "README.md"), "utf8");
   const table = text.split("## How the contract maps onto the pinned server")[1] ?? "";
   return table
     .split("\n")

@@ -1,7 +1,8 @@
 import { defaultGoldenQueries } from "../../config/chartValues";
 import { strict as assert } from "assert";
 import { imageBinaries } from "../../contract/server";
-import { containersOf, K8sObject, podSpecOf, profiles, renderChart, renderProfile } from "../support/chart";
+import { K8sObject, profiles, renderProfile } from "../../lib/chartProfiles";
+import { containersOf, podSpecOf, renderChart } from "../support/chart";
 
 const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const one = (objs: K8sObject[], kind: string) => {

@@ -9,7 +9,7 @@ import { alive } from "../../lib/cluster/processes";
 import { controlPlaneBinaries } from "../../lib/toolchain/kube";
 import { repoRoot } from "../../lib/paths";
 import { requireEngine } from "../support/engineTier";
-import { renderProfile } from "../support/chart";
+import { renderProfile } from "../../lib/chartProfiles";
 
 const kubectlBin = path.join(repoRoot, ".tools", "bin", "kubectl");
 

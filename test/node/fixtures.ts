@@ -6,7 +6,7 @@
 import { dns } from "../../contract/network";
 import { paths, probePaths, runAsGroup, runAsUser, defaultPort } from "../../contract/pod";
 import { atlasName, atlasNameLabel } from "../../contract/labels";
-import { realNodeRelease, realNodeReleaseValues } from "../../lib/cluster/ephemeral";
+import { realNodeReleaseValues } from "../../lib/cluster/ephemeral";
 import { K8sObject, renderProfile } from "../../lib/chartProfiles";
 
 type Obj = Record<string, unknown>;
@@ -87,9 +87,6 @@ export function egressPolicy(namespace: string, podName: string, allowedCidr: st
 
 /** The objects as one v1 List (what `kubectl apply -f -` reads). */
 export const yamlStream = (objs: Obj[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items: objs });
-
-/** The chart's offline profile as a real node runs it (the release `npm run ephemeral -- up` deploys). */
-export const offlineRelease = realNodeRelease;
 
 /**
  * The chart's dev profile on a real node: its store at `storeUrl` (a test host's address, which

@@ -14,7 +14,8 @@ import { requireRealNodes } from "../support/nodeTier";
 import { createTestHost, dnsProbe, httpProbe, tcpProbe, TestHost } from "../support/testHost";
 import { httpStoreTree, publishSyntheticDataset } from "../../lib/server/dataset";
 import { ServerBinaries } from "../../lib/toolchain/crates";
-import { atlasPod, atlasService, devRelease, egressPolicy, offlineRelease, offlineReleaseWithWarmup, restrictedNamespace, yamlStream } from "./fixtures";
+import { realNodeRelease } from "../../lib/cluster/ephemeral";
+import { atlasPod, atlasService, devRelease, egressPolicy, offlineReleaseWithWarmup, restrictedNamespace, yamlStream } from "./fixtures";
 import { eventually, HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
 
 describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-router firewall, CoreDNS)", function () {
@@ -199,7 +200,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     const chartPod = () => pod(cluster.kubeconfigPath, chartNs, podName);
 
     before(async function () {
-      const objects = offlineRelease(chartNs, atlas);
+      const objects = realNodeRelease(chartNs, atlas);
       k(["apply", "-f", "-"], yamlStream([restrictedNamespace(chartNs), ...objects]));
       const svc = objects.find((o) => o.kind === "Service")!;
       podName = await eventually("a pod of the chart's Deployment Ready", 180_000, () => {

@@ -6,12 +6,6 @@
 import { containersOf as namedContainersOf, podTemplateOf } from "../../contract/k8s";
 import { defaultProfileFiles, parseManifests, K8sObject } from "../../lib/chartProfiles";
 import { helmTemplate as rawHelmTemplate, TemplateOptions, TemplateResult } from "../../lib/helm";
-import { atlasChartDir } from "../../lib/paths";
-
-export { K8sObject, parseManifests, profiles, renderProfile } from "../../lib/chartProfiles";
-export type { TemplateOptions as RenderOptions } from "../../lib/helm";
-
-export const chartDir = atlasChartDir;
 
 /** `helm template` outcome (no throw); starts from the default profile unless valuesFiles are given. */
 export function helmTemplate(opts: TemplateOptions = {}): TemplateResult {

@@ -7,7 +7,7 @@
  */
 import * as path from "path";
 import { pathToFileURL } from "url";
-import type { K8sObject } from "./chart";
+import type { K8sObject } from "../../lib/chartProfiles";
 
 type Validator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string; params: unknown }[] | null };
 

@@ -20,8 +20,6 @@ import { helmPath } from "../../lib/helm";
 import { repoRoot } from "../../lib/paths";
 import { ConfigEdits, stackConfig } from "../../config/stackFile";
 
-export { stackConfig, stackFileConfig, stackNames } from "../../config/stackFile";
-
 export interface RunOptions extends ConfigEdits {
   /** Run as a preview (default false: an update). */
   preview?: boolean;

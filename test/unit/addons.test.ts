@@ -1,16 +1,17 @@
 import { strict as assert } from "assert";
 import { declareAddons } from "../../components/addons";
-import { AtlasCluster } from "../../components/cluster/atlasCluster";
-import { atlasAdapterRules, atlasPodMetrics } from "../../components/addons/metricsAdapterRules";
-import { projectDir } from "../../lib/paths";
+import { AtlasCluster } from "../../components/cluster";
+import { atlasAdapterRules } from "../../components/addons/metricsAdapterRules";
+import { hpaPodMetrics } from "../../contract/metrics";
+import { repoRoot } from "../../lib/paths";
 import { addonCharts } from "../../config/schema";
 import { renderChart } from "../support/chart";
 import { named, ofType, runProgram, StackRun } from "../support/stack";
-import { parsedConfig } from "./fixtures";
+import { stackFileStackConfig } from "../../config/stackFile";
 
 /** Declares the add-ons of the dev stack's config with `set` applied, on a render-target provider. */
 function addonsRun(set: Record<string, unknown>): Promise<StackRun> {
-  const config = parsedConfig("dev", { "atlas:cluster": { target: "render" }, "atlas:image.repository": "registry.example.org/bijux/bijux-atlas", ...set });
+  const config = stackFileStackConfig("dev", { "atlas:cluster": { target: "render" }, "atlas:image.repository": "registry.example.org/bijux/bijux-atlas", ...set });
   return runProgram(() => {
     const cluster = new AtlasCluster("cluster", { cluster: config.cluster });
     declareAddons(config, cluster.provider);
@@ -48,7 +49,7 @@ describe("platform add-ons", () => {
 
     it("installs from a local chart path, resolved against the project", async () => {
       const run = await addonsRun({ "atlas:argoRollouts.chart": { path: "vendor/charts/argo-rollouts" } });
-      assert.equal(named(run, "argo-rollouts-chart").inputs.chart, `${projectDir}/vendor/charts/argo-rollouts`);
+      assert.equal(named(run, "argo-rollouts-chart").inputs.chart, `${repoRoot}/vendor/charts/argo-rollouts`);
     });
 
     it("merges the stack's extra values over its own", async () => {
@@ -125,8 +126,8 @@ describe("platform add-ons", () => {
       const hpa = renderChart().find((o) => o.kind === "HorizontalPodAutoscaler");
       assert.ok(hpa, "the chart renders an HPA by default");
       const asked = hpa.spec.metrics.filter((m: any) => m.type === "Pods").map((m: any) => m.pods.metric.name);
-      assert.deepEqual([...asked].sort(), [...atlasPodMetrics].sort());
-      assert.deepEqual(atlasAdapterRules().map((r: any) => r.name.as), [...atlasPodMetrics]);
+      assert.deepEqual([...asked].sort(), [...hpaPodMetrics].sort());
+      assert.deepEqual(atlasAdapterRules().map((r: any) => r.name.as), [...hpaPodMetrics]);
     });
 
     it("scopes each series to its namespace and pod", () => {

@@ -2,15 +2,14 @@ import { strict as assert } from "assert";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { AtlasCluster } from "../../components/cluster/atlasCluster";
-import { projectDir } from "../../lib/paths";
+import { AtlasCluster } from "../../components/cluster";
 import { repoRoot } from "../../lib/paths";
 import { named, ofType, runProgram } from "../support/stack";
-import { parsedConfig } from "./fixtures";
+import { stackFileStackConfig } from "../../config/stackFile";
 
 /** Declares only an AtlasCluster for the offline stack's config with `set` applied. */
 function clusterRun(set: Record<string, unknown>, stack = "cluster-test") {
-  const config = parsedConfig("offline", set);
+  const config = stackFileStackConfig("offline", set);
   return runProgram(
     () => {
       new AtlasCluster("cluster", { cluster: config.cluster, nodeLocalSsdProfile: config.nodeLocalSsdProfile, startLocalControlPlane: fakeStart });
@@ -52,7 +51,7 @@ describe("AtlasCluster", () => {
         run.resources.filter((r) => r.parent === named(run, "cluster").urn).map((r) => r.type),
         ["pulumi:providers:kubernetes"],
       );
-      assert.equal(named(run, "cluster-k8s").inputs.renderYamlToDirectory, path.join(projectDir, "rendered", "offline"));
+      assert.equal(named(run, "cluster-k8s").inputs.renderYamlToDirectory, path.join(repoRoot, "rendered", "offline"));
     });
 
     it("writes inside the repository's git-ignored rendered/ directory", async () => {
@@ -65,7 +64,7 @@ describe("AtlasCluster", () => {
     it("reaches the cluster by the given kubeconfig (relative to the project) and context", async () => {
       const run = await clusterRun({ "atlas:cluster": { target: "kubeconfig", kubeconfig: "secrets/prod.kubeconfig", context: "atlas-prod" } });
       const provider = named(run, "cluster-k8s").inputs;
-      assert.equal(provider.kubeconfig, path.join(projectDir, "secrets", "prod.kubeconfig"));
+      assert.equal(provider.kubeconfig, path.join(repoRoot, "secrets", "prod.kubeconfig"));
       assert.equal(provider.context, "atlas-prod");
       assert.equal(provider.renderYamlToDirectory, undefined);
     });
@@ -151,14 +150,14 @@ describe("AtlasCluster", () => {
       const plane = named(run, "cluster-local");
       assert.deepEqual(
         { type: plane.type, dataDir: plane.inputs.dataDir, nodes: plane.inputs.nodes, projectDir: plane.inputs.projectDir },
-        { type: "pulumi-nodejs:dynamic/atlas:LocalControlPlane", dataDir: path.join(projectDir, ".local-cluster", "cluster-test"), nodes: 3, projectDir },
+        { type: "pulumi-nodejs:dynamic/atlas:LocalControlPlane", dataDir: path.join(repoRoot, ".local-cluster", "cluster-test"), nodes: 3, projectDir: repoRoot },
       );
     });
 
     it("starts the control plane when the program runs, so preview has a reachable cluster", async () => {
       started.length = 0;
       await clusterRun(local);
-      assert.deepEqual(started, [{ dataDir: path.join(projectDir, ".local-cluster", "cluster-test"), nodes: 3 }]);
+      assert.deepEqual(started, [{ dataDir: path.join(repoRoot, ".local-cluster", "cluster-test"), nodes: 3 }]);
     });
 
     it("hands the provider the control plane's kubeconfig as a secret", async () => {
@@ -166,7 +165,7 @@ describe("AtlasCluster", () => {
       const provider = named(run, "cluster-k8s");
       assert.deepEqual(
         { kubeconfig: provider.inputs.kubeconfig, secret: provider.secretInputs.includes("kubeconfig") },
-        { kubeconfig: `apiVersion: v1\nkind: Config\n# ${path.join(projectDir, ".local-cluster", "cluster-test")}\n`, secret: true },
+        { kubeconfig: `apiVersion: v1\nkind: Config\n# ${path.join(repoRoot, ".local-cluster", "cluster-test")}\n`, secret: true },
       );
     });
 

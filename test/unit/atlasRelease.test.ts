@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
-import { AtlasCluster } from "../../components/cluster/atlasCluster";
-import { AtlasRelease, restrictedNamespaceLabels } from "../../components/release/atlasRelease";
+import { AtlasCluster } from "../../components/cluster";
+import { AtlasRelease } from "../../components/release";
+import { atlasNamespaceLabels } from "../../contract/labels";
 import { atlasChartDir } from "../../lib/paths";
 import { named, runProgram, StackRun } from "../support/stack";
-import { parsedConfig, StandIn, testImageRef } from "./fixtures";
+import { stackFileStackConfig } from "../../config/stackFile";
+import { StandIn, testImageRef } from "./fixtures";
 
 /** Declares an AtlasRelease of the offline stack's config (with `set`), requiring a stand-in add-on. */
 function releaseRun(set: Record<string, unknown> = {}, extra: { secretValues?: boolean } = {}): Promise<StackRun> {
-  const config = parsedConfig("offline", set);
+  const config = stackFileStackConfig("offline", set);
   return runProgram(() => {
     const cluster = new AtlasCluster("cluster", { cluster: config.cluster });
     const addon = new pulumi.ComponentResource("test:index:Addon", "addon", {}, {});
@@ -35,9 +37,9 @@ describe("AtlasRelease", () => {
     const run = await releaseRun();
     const ns = named(run, "atlas-namespace").inputs.metadata;
     assert.equal(ns.name, "bijux-atlas");
-    for (const [label, value] of Object.entries(restrictedNamespaceLabels)) assert.equal(ns.labels[label], value, label);
+    for (const [label, value] of Object.entries(atlasNamespaceLabels)) assert.equal(ns.labels[label], value, label);
     assert.deepEqual(
-      Object.keys(restrictedNamespaceLabels).filter((l) => !l.endsWith("-version")).map((l) => restrictedNamespaceLabels[l]),
+      Object.keys(atlasNamespaceLabels).filter((l) => !l.endsWith("-version")).map((l) => atlasNamespaceLabels[l]),
       ["restricted", "restricted", "restricted"],
     );
   });

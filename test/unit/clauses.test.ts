@@ -19,7 +19,8 @@ import { inflightHeavy, latencyP95 } from "../../contract/metrics";
 import { env } from "../../contract/env";
 import { repoRoot } from "../../lib/paths";
 import { check } from "../../policy/src/evaluate";
-import { helmTemplate, K8sObject, profiles, renderProfile } from "../support/chart";
+import { K8sObject, profiles, renderProfile } from "../../lib/chartProfiles";
+import { helmTemplate } from "../support/chart";
 import { rawConfig } from "./fixtures";
 
 type Layer<T> = T | { cannot: string };

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { validateStackConfig } from "../../config/load";
 import { formatProblems } from "../../config/problems";
 import { stackConfigSchema } from "../../config/schema";
-import { stackNames } from "../support/stack";
+import { stackNames } from "../../config/stackFile";
 import { rawConfig } from "./fixtures";
 
 describe("stack config: the shipped stack files", () => {

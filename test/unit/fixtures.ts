@@ -1,17 +1,14 @@
 /**
- * Shared fixtures of the unit tests: stack configs as the program reads them, parsed configs for
- * driving components directly, and the project's paths.
+ * Shared fixtures of the unit tests: stack configs as the program reads them (parsed ones, for
+ * driving components directly, are config/stackFile.ts stackFileStackConfig), and stand-ins.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { atlasKeys, ConfigEdits, stackConfig, stackFileStackConfig } from "../../config/stackFile";
+import { atlasKeys, ConfigEdits, stackConfig } from "../../config/stackFile";
 
 /** `atlas:` keys of a stack (with `set` applied) keyed without the namespace, as validateStackConfig takes them. */
 export function rawConfig(stack: string, set: ConfigEdits["set"] = {}): Record<string, unknown> {
   return atlasKeys(stackConfig(stack, { set }).config);
 }
-
-/** The validated config of a stack with `set` applied; throws listing the problems if invalid. */
-export const parsedConfig = stackFileStackConfig;
 
 /** A digest reference for tests. */
 export const testImageRef = `registry.example.org/bijux/bijux-atlas:0.1.0@sha256:${"ab".repeat(32)}`;

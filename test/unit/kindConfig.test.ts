@@ -3,9 +3,9 @@ import { parse } from "yaml";
 import { kindClusterConfigYaml, kindCreateScript, kindDeleteScript, kindSsdVolumes, kindWorkerNames } from "../../components/cluster/kind";
 import type { KindClusterConfig } from "../../config/schema";
 import { defaultKindNodeImage } from "../../config/schema";
-import { parsedConfig } from "./fixtures";
+import { stackFileStackConfig } from "../../config/stackFile";
 
-const cluster = parsedConfig("dev").cluster as KindClusterConfig;
+const cluster = stackFileStackConfig("dev").cluster as KindClusterConfig;
 const ssd = { nodeLabel: "bijux.io/local-ssd", capacity: "20Gi" };
 
 describe("kind config", () => {

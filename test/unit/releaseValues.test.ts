@@ -6,7 +6,7 @@ import { atlasChartDir } from "../../lib/paths";
 import { atlasChartValues, splitImageRef } from "../../components/release/values";
 import { chartValuesSchema } from "../../config/chartValues";
 import { stackChartSectionNames, stackConfigSchema } from "../../config/schema";
-import { parsedConfig } from "./fixtures";
+import { stackFileStackConfig } from "../../config/stackFile";
 
 const digest = `sha256:${"c".repeat(64)}`;
 const image = { repository: "ghcr.io/bijux/bijux-atlas", tag: "", digest };
@@ -38,11 +38,11 @@ describe("atlas chart values", () => {
   });
 
   it("names the chart's objects after the release, as the Service the stack exports", () => {
-    assert.equal(atlasChartValues(parsedConfig("prod"), { image }).fullnameOverride, parsedConfig("prod").release.name);
+    assert.equal(atlasChartValues(stackFileStackConfig("prod"), { image }).fullnameOverride, stackFileStackConfig("prod").release.name);
   });
 
   it("passes each chart section through unchanged: spreading, not renaming", () => {
-    const config = parsedConfig("prod");
+    const config = stackFileStackConfig("prod");
     const values = atlasChartValues(config, { image });
     for (const name of stackChartSectionNames.filter((n) => !["store", "networkPolicy", "nodeLocalSsdProfile"].includes(n))) {
       assert.deepEqual(values[name], config[name], name);
@@ -51,17 +51,17 @@ describe("atlas chart values", () => {
 
   it("builds values the chart's own schema accepts, for every stack", () => {
     for (const stack of ["offline", "dev", "prod"]) {
-      const r = chartValuesSchema.safeParse(atlasChartValues(parsedConfig(stack), { image }));
+      const r = chartValuesSchema.safeParse(atlasChartValues(stackFileStackConfig(stack), { image }));
       assert.ok(r.success, `${stack}: ${r.error?.message}`);
     }
   });
 
   it("pins the image by digest", () => {
-    assert.deepEqual(atlasChartValues(parsedConfig("offline"), { image }).image, { ...image, pullPolicy: "IfNotPresent" });
+    assert.deepEqual(atlasChartValues(stackFileStackConfig("offline"), { image }).image, { ...image, pullPolicy: "IfNotPresent" });
   });
 
   it("maps the offline stack: cached-only from the seeded cache claim, warm-up of the pinned datasets, no store, DNS-only egress", () => {
-    const values: any = atlasChartValues(parsedConfig("offline"), { image });
+    const values: any = atlasChartValues(stackFileStackConfig("offline"), { image });
     assert.equal(values.server.cachedOnlyMode, true);
     assert.equal(values.cache.existingClaim, "atlas-cache");
     assert.deepEqual(values.cache.initPrewarm, { enabled: true });
@@ -71,22 +71,22 @@ describe("atlas chart values", () => {
   });
 
   it("takes the scraping namespace of the NetworkPolicy from the monitoring add-on", () => {
-    const values: any = atlasChartValues(parsedConfig("prod", { "atlas:monitoring.namespace": "observability" }), { image });
+    const values: any = atlasChartValues(stackFileStackConfig("prod", { "atlas:monitoring.namespace": "observability" }), { image });
     assert.deepEqual(values.networkPolicy.ingress, { monitoringNamespace: "observability" });
   });
 
   it("keeps the stack-only node-local SSD keys out of the chart values", () => {
-    const values: any = atlasChartValues(parsedConfig("prod"), { image });
+    const values: any = atlasChartValues(stackFileStackConfig("prod"), { image });
     assert.deepEqual(values.nodeLocalSsdProfile, { enabled: true, storageClassName: "atlas-local-ssd", size: "200Gi", nodeLabel: "bijux.io/local-ssd" });
   });
 
   it("references an existing Secret without creating one", () => {
-    const values: any = atlasChartValues(parsedConfig("prod"), { image });
+    const values: any = atlasChartValues(stackFileStackConfig("prod"), { image });
     assert.deepEqual(values.store.credentials, { create: false, bearerToken: "", existingSecret: "atlas-store-credentials" });
   });
 
   it("has the chart create the Secret from the given bearer token", () => {
-    const values: any = atlasChartValues(parsedConfig("dev"), { image, bearerToken: "tok" });
+    const values: any = atlasChartValues(stackFileStackConfig("dev"), { image, bearerToken: "tok" });
     assert.deepEqual(values.store.credentials, { create: true, bearerToken: "tok", existingSecret: "" });
   });
 });

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config/load";
-import { DeclaredResource, named, runProgram, runStack, stackConfig, StackRun } from "../support/stack";
+import { stackConfig } from "../../config/stackFile";
+import { DeclaredResource, named, runProgram, runStack, StackRun } from "../support/stack";
 
 const bearerToken = "test-bearer-token/with+chars=";
 const credentials = { "atlas:store.credentials.bearerToken": bearerToken };

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { dockerfilePath, projectDir } from "../../lib/paths";
+import { dockerfilePath, repoRoot } from "../../lib/paths";
 import { kubernetesObjects, named, ofType, runStack, StackRun } from "../support/stack";
 
 const digestRef = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
@@ -138,7 +138,7 @@ describe("stack offline", () => {
 
   it("renders to rendered/offline in the project by default", () => {
     assert.equal(run.outputs.clusterTarget, "render");
-    assert.equal(run.outputs.renderedDirectory, path.join(projectDir, "rendered", "offline"));
+    assert.equal(run.outputs.renderedDirectory, path.join(repoRoot, "rendered", "offline"));
     assert.equal(named(run, "cluster-k8s").inputs.renderYamlToDirectory, run.outputs.renderedDirectory);
   });
 
@@ -150,7 +150,7 @@ describe("stack offline", () => {
   it("fetches no chart from the network: the only chart is the project's own", () => {
     assert.deepEqual(
       ofType(run, "kubernetes:helm.sh/v4:Chart").map((c) => c.inputs.chart),
-      [path.join(projectDir, "charts", "bijux-atlas")],
+      [path.join(repoRoot, "charts", "bijux-atlas")],
     );
   });
 

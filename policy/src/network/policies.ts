@@ -5,8 +5,7 @@
  * selects the pod (policies are additive).
  */
 import { dns } from "../../../contract/network";
-import type { K8sObject } from "../../../contract/k8s";
-import { selects } from "../selectors";
+import { selects, type K8sObject } from "../../../contract/k8s";
 import { AddressSet, Family, parseCidr } from "../../../contract/addresses";
 
 /** The policyTypes in force: as written, or Ingress plus Egress when egress rules exist (the API server's defaulting). */

@@ -1,10 +1,9 @@
 import { env, isServerTrue } from "../../../contract/env";
 import { AddressSet, describeSize, type Family } from "../../../contract/addresses";
 import { broadEgress, broadFamilies, describeEgressLimit, dns, widestEgressPortRange } from "../../../contract/network";
-import { containersOf, type K8sObject, type PodTemplate } from "../../../contract/k8s";
+import { containersOf, describeObject, type K8sObject, type PodTemplate } from "../../../contract/k8s";
 import { addressesOf, destinationsOf, portCount, portsOf, reachesDns, restrictsEgress, selectsPod } from "../network/policies";
 import { namespaceOf, type ObjectIndex } from "../objectIndex";
-import { describeObject } from "../pods";
 import type { SetFinding, SetRule } from "../types";
 
 const families: Family[] = ["ipv4", "ipv6"];

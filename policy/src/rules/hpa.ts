@@ -1,6 +1,6 @@
 import { hpaPodMetrics } from "../../../contract/metrics";
 import { namespaceOf } from "../objectIndex";
-import { describeObject } from "../pods";
+import { describeObject } from "../../../contract/k8s";
 import type { SetFinding, SetRule } from "../types";
 
 /** Kinds an HPA scales. */

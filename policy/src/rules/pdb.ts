@@ -1,6 +1,6 @@
 import { namespaceOf } from "../objectIndex";
-import { describeObject, isServingWorkload } from "../pods";
-import { selects } from "../selectors";
+import { describeObject, selects } from "../../../contract/k8s";
+import { isServingWorkload } from "../pods";
 import type { SetRule } from "../types";
 
 const rule: SetRule = {

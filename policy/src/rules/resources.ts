@@ -1,4 +1,5 @@
-import { containersOf, where } from "../pods";
+import { containersOf } from "../../../contract/k8s";
+import { where } from "../pods";
 import { podRule } from "../podRule";
 
 const required = ["cpu", "memory", "ephemeral-storage"];

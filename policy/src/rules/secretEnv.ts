@@ -1,6 +1,7 @@
 import { secretEnvKeys } from "../../../contract/env";
 import { namespaceOf } from "../objectIndex";
-import { containersOf, where } from "../pods";
+import { containersOf } from "../../../contract/k8s";
+import { where } from "../pods";
 import type { SetFinding, SetRule } from "../types";
 
 const secretKeys = new Set(secretEnvKeys);
