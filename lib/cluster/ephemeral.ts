@@ -11,6 +11,7 @@ import * as path from "path";
 import { atlasName, atlasNameLabel, atlasNamespaceLabels } from "../../contract/labels";
 import { probePaths } from "../../contract/pod";
 import { K8sObject, renderProfile } from "../chartProfiles";
+import { poll } from "../poll";
 import { atlasImage } from "../image/images";
 import { ensureServerBinaries } from "../toolchain/crates";
 import { debianPackages, ensureDebianPackages } from "../toolchain/debian";
@@ -86,20 +87,8 @@ export interface EphemeralUp {
 
 type Log = (line: string) => void;
 
-async function poll<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`${what}: not within ${ms / 1000} s${last ? ` (last error: ${(last as Error).message})` : ""}`);
-}
+/** A deploy is watched through kubectl, a process per look: once a second is often enough. */
+const pollEverySecond = 1000;
 
 /** Brings the named cluster up (idempotent: a running one is redeployed and smoke-tested again). */
 export async function up(name: string, log: Log): Promise<EphemeralUp> {
@@ -128,7 +117,7 @@ export async function up(name: string, log: Log): Promise<EphemeralUp> {
   await poll("an atlas pod Ready", 300_000, () => {
     const out = kubectl(cluster.kubeconfigPath, ["get", "pods", "-n", releaseNamespace, "-l", selector, "-o", 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
     return out.split("\n").includes("True") ? true : undefined;
-  });
+  }, pollEverySecond);
   lap("release Ready");
   const svc = objects.find((o) => o.kind === "Service");
   if (!svc) throw new Error("the chart rendered no Service");
@@ -138,7 +127,7 @@ export async function up(name: string, log: Log): Promise<EphemeralUp> {
   const smoke = await poll("the Service answering", 60_000, () => {
     const r = httpGetIn(`/run/netns/${node.netns}`, `http://${ip}:${port}${probePaths.readiness}`);
     return r.startsWith("200 ") ? r : undefined;
-  });
+  }, pollEverySecond);
   lap("smoke");
   return { name, dataDir, kubeconfigPath: cluster.kubeconfigPath, imageRef: image.ref, timings, smoke };
 }

@@ -15,8 +15,9 @@ import { createTestHost, dnsProbe, httpProbe, tcpProbe, TestHost } from "../supp
 import { httpStoreTree, publishSyntheticDataset } from "../../lib/server/dataset";
 import { ServerBinaries } from "../../lib/toolchain/crates";
 import { realNodeRelease } from "../../lib/cluster/ephemeral";
+import { poll } from "../../lib/poll";
 import { atlasPod, atlasService, devRelease, egressPolicy, offlineReleaseWithWarmup, restrictedNamespace, yamlStream } from "./fixtures";
-import { eventually, HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
+import { HostSnapshot, hostSnapshot, kubectlOk, pod, processesMentioning, runRoot } from "./support";
 
 describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-router firewall, CoreDNS)", function () {
   this.timeout(10 * 60 * 1000);
@@ -49,7 +50,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     allowed = `100.64.${net.slot}.220`;
     host = createTestHost(net, 1, [denied, allowed], port);
     k(["apply", "-f", "-"], yamlStream([restrictedNamespace(ns), atlasPod(ns, "atlas", atlas.ref), atlasService(ns, "atlas", "atlas")]));
-    await eventually("atlas pod Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "atlas").ready ? true : undefined));
+    await poll("atlas pod Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "atlas").ready ? true : undefined));
   });
 
   after(async () => {
@@ -69,7 +70,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
 
     it("never pulls: a pod whose image was not imported fails to pull at once", async () => {
       k(["apply", "-f", "-"], JSON.stringify({ ...atlasPod(ns, "unpulled", "atlas.local/not-imported:1.0"), metadata: { name: "unpulled", namespace: ns } }));
-      const p = await eventually("pull failure", 60_000, () => {
+      const p = await poll("pull failure", 60_000, () => {
         const s = pod(cluster.kubeconfigPath, ns, "unpulled");
         return ["ErrImagePull", "ImagePullBackOff"].includes(s.waitingReason) ? s : undefined;
       });
@@ -109,10 +110,10 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
 
     it("is evicted by the kubelet when its /cache emptyDir overflows its size limit", async () => {
       k(["apply", "-f", "-"], JSON.stringify(atlasPod(ns, "filler", atlas.ref)));
-      await eventually("filler Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "filler").ready ? true : undefined));
+      await poll("filler Ready", 120_000, () => (pod(cluster.kubeconfigPath, ns, "filler").ready ? true : undefined));
       const pid = containerPid(dataDir, 0, pod(cluster.kubeconfigPath, ns, "filler").containerID);
       fs.writeFileSync(`/proc/${pid}/root/cache/fill`, Buffer.alloc(24 * 1024 * 1024, 1));
-      const p = await eventually("eviction", 90_000, () => {
+      const p = await poll("eviction", 90_000, () => {
         const s = pod(cluster.kubeconfigPath, ns, "filler");
         return s.phase === "Failed" ? s : undefined;
       });
@@ -124,9 +125,9 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
   describe("NetworkPolicy egress, enforced by the node's firewall", () => {
     before(async function () {
       k(["apply", "-f", "-"], yamlStream([atlasPod(ns, "probe", atlas.ref), atlasPod(ns, "control", atlas.ref), egressPolicy(ns, "probe", `${allowed}/32`, port)]));
-      for (const name of ["probe", "control"]) await eventually(`${name} Ready`, 120_000, () => (pod(cluster.kubeconfigPath, ns, name).ready ? true : undefined));
+      for (const name of ["probe", "control"]) await poll(`${name} Ready`, 120_000, () => (pod(cluster.kubeconfigPath, ns, name).ready ? true : undefined));
       // The firewall programs a policy chain for the selected pod once it has seen pod and policy.
-      await eventually("policy programmed", 60_000, () => (tcpProbe(netnsOf("probe"), denied, port) !== "test-host" ? true : undefined));
+      await poll("policy programmed", 60_000, () => (tcpProbe(netnsOf("probe"), denied, port) !== "test-host" ? true : undefined));
     });
 
     it("leaves an unselected pod free to reach the test host (the control)", () => {
@@ -181,7 +182,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
       const net = b.network!;
       for (const c of controlPlaneBinaries) killProcess(bDir, c);
       // SIGKILL is delivered asynchronously: the crash is complete once the API server is gone.
-      await eventually("the second API server gone", 10_000, () => (running(bDir)["kube-apiserver"] === undefined ? true : undefined));
+      await poll("the second API server gone", 10_000, () => (running(bDir)["kube-apiserver"] === undefined ? true : undefined));
       const freed = await cleanupStale();
       assert.ok(freed.includes(net.slot), `freed slots ${freed.join(",")} include ${net.slot}`);
       const after = hostSnapshot();
@@ -203,7 +204,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
       const objects = realNodeRelease(chartNs, atlas);
       k(["apply", "-f", "-"], yamlStream([restrictedNamespace(chartNs), ...objects]));
       const svc = objects.find((o) => o.kind === "Service")!;
-      podName = await eventually("a pod of the chart's Deployment Ready", 180_000, () => {
+      podName = await poll("a pod of the chart's Deployment Ready", 180_000, () => {
         const list = JSON.parse(k(["get", "pods", "-n", chartNs, "-l", `${atlasNameLabel}=${atlasName}`, "-o", "json"])) as { items: { metadata: { name: string } }[] };
         const ready = list.items.map((i) => i.metadata.name).find((n) => pod(cluster.kubeconfigPath, chartNs, n).ready);
         return ready;
@@ -225,7 +226,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     it("answers /readyz through its Service once kube-proxy has its endpoint", async () => {
       const url = `http://${service.ip}:${service.port}/readyz`;
       // Ready pod -> EndpointSlice -> kube-proxy's rules takes a moment; until then the Service refuses.
-      const r = await eventually("the Service answering", 15_000, () => {
+      const r = await poll("the Service answering", 15_000, () => {
         const out = httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, url);
         return out === "ECONNREFUSED" ? undefined : out;
       });
@@ -235,7 +236,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     it("is denied egress by its own NetworkPolicy to an address the offline profile does not allow", async () => {
       const nsPath = `/proc/${containerPid(dataDir, 0, chartPod().containerID)}/ns/net`;
       // The firewall programs the pod's chain once it has seen pod and policy.
-      const outcome = await eventually("the chart's policy programmed", 60_000, () => {
+      const outcome = await poll("the chart's policy programmed", 60_000, () => {
         const r = tcpProbe(nsPath, denied, port);
         return r !== "test-host" ? r : undefined;
       });
@@ -263,7 +264,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
       host!.serveFiles(allowed, storePort, www);
       const objects = devRelease(devNs, atlas, { url: `http://${allowed}:${storePort}/atlas-dev/`, cidr: `${allowed}/32`, port: storePort });
       k(["apply", "-f", "-"], yamlStream([restrictedNamespace(devNs), ...objects]));
-      podName = await eventually("a pod of the dev release Ready", 180_000, () => {
+      podName = await poll("a pod of the dev release Ready", 180_000, () => {
         const list = JSON.parse(k(["get", "pods", "-n", devNs, "-l", `${atlasNameLabel}=${atlasName}`, "-o", "json"])) as { items: { metadata: { name: string } }[] };
         return list.items.map((i) => i.metadata.name).find((n) => pod(cluster.kubeconfigPath, devNs, n).ready);
       });
@@ -278,7 +279,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     it("serves the published dataset through its Service", async () => {
       const url = `http://${service.ip}:${service.port}/v1/datasets`;
       // Ready pod -> EndpointSlice -> kube-proxy's rules takes a moment; until then the Service refuses.
-      const r = await eventually("the Service answering", 15_000, () => {
+      const r = await poll("the Service answering", 15_000, () => {
         const out = httpProbe(`/run/netns/${cluster.network!.nodes[0].netns}`, url);
         return out === "ECONNREFUSED" ? undefined : out;
       });
@@ -306,7 +307,7 @@ describe("local cluster with a real node (containerd, kubelet, kube-proxy, kube-
     });
 
     it("completes under the release's NetworkPolicy, smoke-testing the pinned dataset from the store claim", async () => {
-      const job = await eventually("the warm-up Job finished", 180_000, () => {
+      const job = await poll("the warm-up Job finished", 180_000, () => {
         const jobs = JSON.parse(k(["get", "jobs", "-n", wjNs, "-o", "json"])) as { items: { status: { succeeded?: number; failed?: number } }[] };
         const s = jobs.items[0]?.status;
         return s && (s.succeeded || (s.failed ?? 0) > 0) ? s : undefined;

@@ -42,22 +42,6 @@ export function kubectlOk(kubeconfig: string, args: string[], input?: string): s
   return r.stdout;
 }
 
-/** Polls `probe` every 500 ms until it returns a value other than undefined, or throws after `ms` with `what`. */
-export async function eventually<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: not within ${ms / 1000} s${last ? ` (last error: ${(last as Error).message})` : ""}`);
-}
-
 export interface PodInfo {
   phase: string;
   ready: boolean;
