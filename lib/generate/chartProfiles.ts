@@ -4,8 +4,8 @@
  * deploys what `pulumi up -s offline` deploys (the image and the cluster aside).
  */
 import { stringify } from "yaml";
-import { stackChartSectionNames } from "../../config/schema";
 import { atlasKeys, stackFileConfig } from "../../config/stackFile";
+import { stackSectionValues } from "../../config/stackValues";
 
 /** Stacks whose chart sections become a chart profile, and why each profile exists. */
 export const stackProfiles: { stack: string; file: string; purpose: string }[] = [
@@ -14,24 +14,9 @@ export const stackProfiles: { stack: string; file: string; purpose: string }[] =
   { stack: "prod", file: "values-prod.yaml", purpose: "High-throughput production: /cache on node-local SSD, HPA, canary, start-up jitter." },
 ];
 
-/** The stack-file keys of chart sections that only the stack uses (not chart values). */
-const stackOnly: Record<string, string[]> = { nodeLocalSsdProfile: ["provision", "volumes"] };
-
+/** The chart values the stack file sets, as the program hands them to the chart (config/stackValues.ts). */
 export function stackProfileValues(stack: string): Record<string, unknown> {
-  const raw = atlasKeys(stackFileConfig(stack));
-  const values: Record<string, unknown> = {};
-  for (const name of stackChartSectionNames) {
-    if (raw[name] === undefined) continue;
-    const section = structuredClone(raw[name]) as Record<string, unknown>;
-    for (const key of stackOnly[name] ?? []) delete section[key];
-    values[name] = section;
-  }
-  const monitoring = raw.monitoring as { namespace?: string } | undefined;
-  if (monitoring?.namespace) {
-    const np = (values.networkPolicy ??= {}) as Record<string, unknown>;
-    np.ingress = { monitoringNamespace: monitoring.namespace };
-  }
-  return values;
+  return stackSectionValues(atlasKeys(stackFileConfig(stack)));
 }
 
 export function renderStackProfile(stack: string): string {

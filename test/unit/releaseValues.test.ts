@@ -7,6 +7,7 @@ import { atlasChartValues, splitImageRef } from "../../components/release/values
 import { chartValuesSchema } from "../../config/chartValues";
 import { stackChartSectionNames, stackConfigSchema } from "../../config/schema";
 import { stackFileStackConfig } from "../../config/stackFile";
+import { stackSectionValues } from "../../config/stackValues";
 
 const digest = `sha256:${"c".repeat(64)}`;
 const image = { repository: "ghcr.io/bijux/bijux-atlas", tag: "", digest };
@@ -88,5 +89,30 @@ describe("atlas chart values", () => {
   it("has the chart create the Secret from the given bearer token", () => {
     const values: any = atlasChartValues(stackFileStackConfig("dev"), { image, bearerToken: "tok" });
     assert.deepEqual(values.store.credentials, { create: true, bearerToken: "tok", existingSecret: "" });
+  });
+});
+
+describe("stack keys the chart takes (config/stackValues.ts), from a stack file's raw keys as the chart profiles read them", () => {
+  it("gives image.pullSecrets as imagePullSecrets", () => {
+    assert.deepEqual(stackSectionValues({ image: { source: "pinned", pullSecrets: ["regcred"] } }), { imagePullSecrets: ["regcred"] });
+  });
+
+  it("gives monitoring.namespace as the NetworkPolicy's scrape namespace, beside the stack's own networkPolicy keys", () => {
+    const egressCidrs = [{ cidr: "10.40.0.0/16", ports: [{ port: 443 }] }];
+    assert.deepEqual(stackSectionValues({ monitoring: { mode: "preinstalled", namespace: "observability" }, networkPolicy: { egressCidrs } }), {
+      networkPolicy: { egressCidrs, ingress: { monitoringNamespace: "observability" } },
+    });
+  });
+
+  it("gives release.name as fullnameOverride", () => {
+    assert.deepEqual(stackSectionValues({ release: { name: "atlas-eu" } }), { fullnameOverride: "atlas-eu" });
+  });
+
+  it("leaves the stack-only node-local SSD keys out", () => {
+    assert.deepEqual(stackSectionValues({ nodeLocalSsdProfile: { enabled: true, size: "10Gi", provision: "stack", volumes: [] } }), { nodeLocalSsdProfile: { enabled: true, size: "10Gi" } });
+  });
+
+  it("gives nothing for what the stack does not set", () => {
+    assert.deepEqual(stackSectionValues({ cluster: { target: "render" }, image: { source: "build" }, monitoring: { mode: "install" } }), {});
   });
 });
