@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkChartValues } from "./chartConstraints";
 import { chartValuesSchema, placeholderDigest } from "./chartValues";
-import { configNamespace, formatProblems, keyPath, problemsFromIssues } from "./problems";
+import { configNamespace, formatProblems, isSecretPath, keyPath, problemsFromIssues } from "./problems";
 import { Problem, rules } from "./constraints";
 import { stackChartValues } from "./stackValues";
 import { SectionName, sections, secretPaths, StackConfig, stackConfigSchema } from "./schema";
@@ -39,14 +39,30 @@ export class StackConfigError extends pulumi.RunError {
   constructor(
     public readonly lines: string[],
     stack: string,
+    /** A command that fixes one key, as an operator pastes it. */
+    fixCommand: string,
   ) {
     super(
       `invalid configuration of stack "${stack}": ${lines.length} problem${lines.length === 1 ? "" : "s"}\n` +
         lines.map((l) => `  - ${l}`).join("\n") +
-        `\nFix them in Pulumi.${stack}.yaml or with \`pulumi config set --path <key> <value>\` (the key as printed, atlas: included) and run again.`,
+        `\nFix them in Pulumi.${stack}.yaml or with \`${fixCommand}\` (each key as printed above) and run again.`,
     );
     this.name = "StackConfigError";
   }
+}
+
+/** A key path as the shell passes it on: quoted when it has an index, which the shell would glob. */
+const shellKeyPath = (path: readonly (string | number)[]) => (/[[\]]/.test(keyPath(path)) ? `'${keyPath(path)}'` : keyPath(path));
+
+/**
+ * The error for a stack config with these problems (at least one). Its fix hint is the command for
+ * the first key listed, under the `atlas:` namespace (a key set without it is never read) and with
+ * --secret when the key is a credential.
+ */
+export function stackConfigError(problems: readonly Problem[], stack: string): StackConfigError {
+  const [first] = [...problems].sort((a, b) => keyPath(a.path).localeCompare(keyPath(b.path)));
+  const fix = `pulumi config set${isSecretPath(first.path) ? " --secret" : ""} --path ${shellKeyPath(first.path)} <value> -s ${stack}`;
+  return new StackConfigError(formatProblems(problems), stack, fix);
 }
 
 /** The stack's `atlas:*` values keyed without the namespace; structured values decoded from JSON. */
@@ -95,7 +111,7 @@ export function validateStackConfig(raw: Record<string, unknown>, isSecretKey: (
       problems.push({
         path,
         received: valueAt(raw, path),
-        allowed: `a secret: set it with \`pulumi config set --secret --path ${keyPath(path)} <value>\``,
+        allowed: `a secret: set it with \`pulumi config set --secret --path ${shellKeyPath(path)} <value>\``,
       });
     }
   }
@@ -128,7 +144,7 @@ export function loadStackConfig(): LoadedConfig {
   const raw = readRawConfig(pulumi.runtime.allConfig());
   const isSecretKey = (key: string) => isConfigSecret(`${configNamespace}:${key}`);
   const { config, problems } = validateStackConfig(raw, isSecretKey);
-  if (!config) throw new StackConfigError(formatProblems(problems), pulumi.getStack());
+  if (!config) throw stackConfigError(problems, pulumi.getStack());
 
   const { bearerToken, existingSecret } = config.store.credentials;
   const credentials = bearerToken !== undefined ? { bearerToken: pulumi.secret(bearerToken) } : undefined;

@@ -17,7 +17,8 @@ export function keyPath(path: readonly (string | number | symbol)[]): string {
   return `${configNamespace}:${head ?? ""}${tail}`;
 }
 
-function isSecretPath(path: readonly (string | number)[]): boolean {
+/** Whether a key path is a credential's (set with --secret, never echoed). */
+export function isSecretPath(path: readonly (string | number)[]): boolean {
   return secretPaths.some((s) => s.length === path.length && s.every((p, i) => p === path[i]));
 }
 
